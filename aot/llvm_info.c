@@ -15,8 +15,3 @@ const char *aot_llvm_version(void)
     snprintf(text, sizeof text, "%u.%u.%u", major, minor, patch);
     return text;
 }
-
-const char *aot_waot_version(void)
-{
-    return WAOT_VERSION;
-}

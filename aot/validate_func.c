@@ -129,7 +129,8 @@ static bool vf_push_all(aot_func_validator *v, uint32_t n, const aot_valtype *ty
 {
     if (!vf_grow((void **)&v->vals, &v->val_capacity, v->val_count + n, 1))
         return vf_nomem(v);
-    memcpy(v->vals + v->val_count, types, n);
+    if (n)
+        memcpy(v->vals + v->val_count, types, n);
     v->val_count += n;
     return true;
 }
@@ -410,7 +411,8 @@ static bool vf_check_end(aot_func_validator *v)
     /* An `if` without `else` passes its parameters through the missing
      * branch, so they must already be its results. */
     if (f->op == AOT_OP_IF &&
-        (f->param_count != f->result_count || memcmp(f->params, f->results, f->param_count) != 0))
+        (f->param_count != f->result_count ||
+         (f->param_count && memcmp(f->params, f->results, f->param_count) != 0)))
         return vf_fail(v, "type mismatch (if without else must leave its parameters as results)");
     vf_frame done = *f;
     v->frame_count--;
@@ -616,7 +618,8 @@ static bool vf_setup_locals(aot_func_validator *v, const aot_func *f, const aot_
     uint32_t total = t->param_count + f->local_count;
     if (!vf_grow((void **)&v->locals, &v->local_capacity, total, 1))
         return vf_nomem(v);
-    memcpy(v->locals, t->params, t->param_count);
+    if (t->param_count)
+        memcpy(v->locals, t->params, t->param_count);
     /* The declarations were checked by the decoder. */
     aot_error ignored;
     aot_error_clear(&ignored);

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the Criterion unit
+# suites and the WebAssembly spec-suite runner (which reads the suite from
+# ../shared/testsuite unless -DWAOT_TESTSUITE_DIR=... says otherwise).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${WAOT_BUILD_DIR:-$root/build}
+"$root/scripts/deps.sh"
+"$root/scripts/build.sh" "$@"
+cd "$build"
+ctest --output-on-failure -j"$(nproc)"
