@@ -154,11 +154,11 @@ bool aot_read_len(aot_reader *r, uint32_t *out, const char *what)
     uint32_t n;
     if (!aot_read_u32(r, &n, what))
         return false;
-    if (n > (size_t)(r->end - r->p)) {
+    size_t left = (size_t)(r->end - r->p);
+    if (n > left) {
         r->p = start;
         return aot_fail(r->err, AOT_ERR_MALFORMED, aot_reader_offset(r),
-                        "length out of bounds (reading %s: %u bytes, %zu left)", what, n,
-                        (size_t)(r->end - start));
+                        "length out of bounds (reading %s: %u bytes, %zu left)", what, n, left);
     }
     *out = n;
     return true;
