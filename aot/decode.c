@@ -775,6 +775,7 @@ void aot_module_free(aot_module *m)
 
 bool aot_load(const uint8_t *bytes, size_t size, aot_module **out, aot_error *err)
 {
+    *out = NULL;
     aot_module *m;
     if (!aot_decode(bytes, size, &m, err))
         return false;

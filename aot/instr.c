@@ -84,31 +84,35 @@ static bool instr_read_zero_byte(aot_reader *r)
     return true;
 }
 
+/* A block type is the byte 0x40, one value type byte, or a non-negative
+ * s33 type index: the one-byte forms are never padded. */
 static bool instr_read_blocktype(aot_reader *r, aot_blocktype *out)
 {
     const uint8_t *start = r->p;
-    int64_t v;
-    if (!aot_read_s33(r, &v, "block type"))
-        return false;
-    if (v >= 0) {
-        out->kind = AOT_BLOCKTYPE_INDEX;
-        out->type_index = (uint32_t)v;
-        return true;
-    }
-    uint8_t b = (uint8_t)(v & 0x7f);
-    if (b == 0x40) {
+    if (r->p >= r->end)
+        return aot_reader_fail_eos(r, "block type");
+    if (*r->p == 0x40) {
+        r->p++;
         out->kind = AOT_BLOCKTYPE_EMPTY;
         return true;
     }
-    aot_reader sub = *r;
-    sub.p = start;
-    aot_valtype t;
-    if (v < -64 || !aot_read_valtype(&sub, &t, "block type")) {
+    if (*r->p >= 0x40 && *r->p < 0x80) {
+        aot_valtype t;
+        if (!aot_read_valtype(r, &t, "block type"))
+            return false;
+        out->kind = AOT_BLOCKTYPE_VALUE;
+        out->value = t;
+        return true;
+    }
+    int64_t v;
+    if (!aot_read_s33(r, &v, "block type"))
+        return false;
+    if (v < 0) {
         r->p = start;
         return instr_fail(r, start, "malformed value type (reading %s)", "block type");
     }
-    out->kind = AOT_BLOCKTYPE_VALUE;
-    out->value = t;
+    out->kind = AOT_BLOCKTYPE_INDEX;
+    out->type_index = (uint32_t)v;
     return true;
 }
 
