@@ -9,3 +9,7 @@ build=${WAOT_BUILD_DIR:-$root/build}
 "$root/scripts/build.sh" "$@"
 cd "$build"
 ctest --output-on-failure -j"$(nproc)"
+# The spec runner's own summary, so the log shows the conformance counts.
+echo
+echo "spec suite (build/tests/spec/waot-spec):"
+grep -E '^(not run|[0-9]+ passed)' Testing/Temporary/LastTest.log || true
