@@ -16,18 +16,46 @@
 #define AOT_CODEGEN_API_H
 
 #include "error.h"
+#include "module.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Bumped whenever aot_codegen_api changes. */
-#define AOT_CODEGEN_API_VERSION 1u
+/* Bumped whenever aot_codegen_api or the structs it takes change. */
+#define AOT_CODEGEN_API_VERSION 2u
 #define AOT_CODEGEN_ENTRY "aot_codegen_entry"
 #define AOT_CODEGEN_LIBRARY "libwaot-codegen.so"
+
+/* What `waot compile` writes. */
+typedef enum aot_emit {
+    AOT_EMIT_CWASM,   /* a precompiled module: a shared object with the descriptor */
+    AOT_EMIT_OBJECT,  /* the relocatable object lld would link */
+    AOT_EMIT_ASM,     /* the object's assembly, for reading */
+    AOT_EMIT_LLVM_IR, /* the optimised LLVM IR, for reading */
+} aot_emit;
+
+typedef struct aot_compile_options {
+    unsigned opt_level;        /* 0..3 */
+    const char *target_triple; /* NULL: the host's */
+    const char *cpu;           /* NULL: the host CPU, with its features */
+    const char *features;      /* NULL: the host's when cpu is NULL, none otherwise */
+    aot_emit emit;
+    const char *waot_version;  /* recorded in the descriptor */
+    const uint8_t *wasm;       /* the source bytes, hashed into the descriptor */
+    size_t wasm_size;
+} aot_compile_options;
+
+/* Seconds spent in each back-end phase (the front end times its own). */
+typedef struct aot_compile_timings {
+    double lower, optimise, emit, link;
+} aot_compile_timings;
 
 typedef struct aot_codegen_api {
     uint32_t api_version;           /* AOT_CODEGEN_API_VERSION of the plugin */
     const char *(*llvm_version)(void); /* "MAJOR.MINOR.PATCH" of the loaded libLLVM */
+    /* Compiles a validated module to `output_path`. */
+    bool (*compile)(const aot_module *m, const aot_compile_options *options,
+                    const char *output_path, aot_compile_timings *timings, aot_error *err);
 } aot_codegen_api;
 
 typedef const aot_codegen_api *(*aot_codegen_entry_fn)(void);

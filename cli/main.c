@@ -17,6 +17,8 @@
 static const cli_command *const main_commands[] = {
     &cli_validate_command,
     &cli_inspect_command,
+    &cli_compile_command,
+    &cli_run_command,
 };
 
 enum { MAIN_COMMAND_COUNT = sizeof main_commands / sizeof main_commands[0] };

@@ -1,0 +1,120 @@
+/*
+ * Calls: direct calls to the module's own functions, calls to imports
+ * through the function references in the context, and call_indirect through
+ * a table with its three checks (bounds, null, signature).
+ *
+ * An import is called the same way whether it is another instance's wasm
+ * function or a host function: load the reference's code and ctx from
+ * ctx->funcs and call.  Before the call the caller's stack limit is copied
+ * into the callee's ctx, so the callee checks against the same thread's
+ * limit (waot_abi.h explains why a host closure accepts the copy).
+ */
+#include "lower.h"
+
+bool lower_call_values(lower_func *f, const aot_functype *type, LLVMTypeRef fn_type,
+                       LLVMValueRef callee, LLVMValueRef callee_ctx, LLVMValueRef *args,
+                       LLVMValueRef *out)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef call_args[type->param_count + 1];
+    call_args[0] = callee_ctx;
+    for (uint32_t i = 0; i < type->param_count; i++)
+        call_args[i + 1] = args[i];
+    LLVMValueRef result = LLVMBuildCall2(lm->b, fn_type, callee, call_args,
+                                         type->param_count + 1, "");
+    /* Recursion must use the stack: turning it into a loop would make
+     * unbounded recursion spin instead of trapping "call stack exhausted". */
+    LLVMSetTailCallKind(result, LLVMTailCallKindNoTail);
+    if (type->result_count == 1) {
+        out[0] = result;
+    } else {
+        for (uint32_t i = 0; i < type->result_count; i++)
+            out[i] = LLVMBuildExtractValue(lm->b, result, i, "");
+    }
+    return true;
+}
+
+/* Pops the call's arguments and pushes its results. */
+static bool call_emit(lower_func *f, const aot_functype *type, LLVMTypeRef fn_type,
+                      LLVMValueRef callee, LLVMValueRef callee_ctx)
+{
+    f->stack_count -= type->param_count;
+    LLVMValueRef *args = f->stack + f->stack_count;
+    LLVMValueRef results[type->result_count + 1];
+    if (!lower_call_values(f, type, fn_type, callee, callee_ctx, args, results))
+        return false;
+    for (uint32_t i = 0; i < type->result_count; i++)
+        lower_push(f, results[i]);
+    return true;
+}
+
+/* Calls through a waot_abi_funcref: its code with its ctx. */
+static bool call_through_ref(lower_func *f, LLVMValueRef ref, uint32_t type_index)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef code = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, code), lm->t_ptr, "code");
+    LLVMValueRef callee_ctx = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, ctx), lm->t_ptr,
+                                             "callee_ctx");
+    LLVMValueRef limit = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, stack_limit),
+                                        lm->t_intptr, "stack_limit");
+    LLVMValueRef store = LLVMBuildStore(lm->b, limit, lower_gep_const(
+        f, callee_ctx, offsetof(waot_abi_context, stack_limit), ""));
+    LLVMSetAlignment(store, 8);
+    return call_emit(f, &lm->m->types[type_index], lm->func_types[type_index], code, callee_ctx);
+}
+
+static LLVMValueRef call_func_ref(lower_func *f, uint32_t func_index)
+{
+    LLVMValueRef funcs = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, funcs),
+                                        f->lm->t_ptr, "funcs");
+    return lower_gep_const(f, funcs, (uint64_t)func_index * sizeof(waot_abi_funcref), "funcref");
+}
+
+static bool call_indirect(lower_func *f, const aot_instr *in)
+{
+    lower_module *lm = f->lm;
+    uint32_t type_index = in->imm.call_indirect.type_index;
+    uint32_t table_index = in->imm.call_indirect.table_index;
+    LLVMValueRef index = lower_pop(f);
+
+    LLVMValueRef tables = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, tables),
+                                         lm->t_ptr, "tables");
+    LLVMValueRef table = lower_ctx_load(f, tables, (size_t)table_index * sizeof(void *),
+                                        lm->t_ptr, "table");
+    LLVMValueRef size = lower_ctx_load(f, table, offsetof(waot_abi_table, size), lm->t_i32, "size");
+    /* An index past the table's end names no element. */
+    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, index, size, ""),
+                  WAOT_TRAP_UNDEFINED_ELEMENT);
+    LLVMValueRef elements = lower_ctx_load(f, table, offsetof(waot_abi_table, elements),
+                                           lm->t_ptr, "elements");
+    LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, index, lm->t_i64, ""),
+                                       lower_const_i64(f, sizeof(void *)), "");
+    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, lower_gep(f, elements, offset, ""), "ref");
+    /* A null entry cannot be called. */
+    lower_trap_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT);
+    /* The callee must have exactly the type the call site expects; canonical
+     * ids make equal types from different modules compare equal. */
+    LLVMValueRef type_ids = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, type_ids),
+                                           lm->t_ptr, "type_ids");
+    LLVMValueRef expected = lower_ctx_load(f, type_ids, (size_t)type_index * sizeof(uint32_t),
+                                           lm->t_i32, "expected_type");
+    LLVMValueRef actual = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, type_id), lm->t_i32,
+                                         "actual_type");
+    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntNE, expected, actual, ""),
+                  WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
+    return call_through_ref(f, ref, type_index);
+}
+
+bool lower_call(lower_func *f, const aot_instr *in)
+{
+    lower_module *lm = f->lm;
+    const aot_module *m = lm->m;
+    if (in->op == AOT_OP_CALL_INDIRECT)
+        return call_indirect(f, in);
+    uint32_t callee = in->imm.index;
+    uint32_t type_index = m->funcs[callee].type_index;
+    if (m->funcs[callee].imported)
+        return call_through_ref(f, call_func_ref(f, callee), type_index);
+    return call_emit(f, &m->types[type_index], lm->func_types[type_index], lm->funcs[callee],
+                     f->ctx);
+}

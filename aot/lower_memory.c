@@ -1,0 +1,221 @@
+/*
+ * The memory family: loads and stores of every width, memory.size,
+ * memory.grow and the bulk memory operations (memory.init, data.drop,
+ * memory.copy, memory.fill).
+ *
+ * Loads and stores are bounds-checked by guard pages (DESIGN.md): the
+ * effective address is base + zext(address) + offset, which for a 32-bit
+ * address and offset can never leave the runtime's reservation, so no
+ * check is emitted and an access beyond the memory's size faults in the
+ * guard, where the runtime's signal handler turns it into the trap.  That
+ * makes every load a possible trap, which LLVM does not know: it deletes a
+ * load whose value is unused (`drop (i32.load ...)`), so loads are
+ * volatile, which keeps each one, in order.  Stores stay plain: LLVM only
+ * deletes a store that a later store to the same bytes overwrites, and
+ * that one faults the same way.  Every access is built with alignment 1:
+ * the wasm alignment is only a hint, and LLVM may assume any alignment it
+ * is told.
+ *
+ * memory.size reads the memory's size from the context; memory.grow and
+ * the bulk operations call the runtime's entry points, which do their own
+ * bounds checks and trap.
+ */
+#include "lower.h"
+
+/* A load or store: `bits` in memory (0: the value's own width), loads
+ * sign- or zero-extending them to the value's type, stores keeping the low
+ * `bits` of the value. */
+typedef enum memory_kind { MEMORY_UNLISTED = 0, MEMORY_LOAD, MEMORY_STORE } memory_kind;
+
+typedef struct memory_access {
+    memory_kind kind;
+    unsigned bits;
+    bool sign_extend;
+} memory_access;
+
+#define LOAD(memory_bits, sign) {.kind = MEMORY_LOAD, .bits = (memory_bits), .sign_extend = (sign)}
+#define STORE(memory_bits) {.kind = MEMORY_STORE, .bits = (memory_bits)}
+
+static const memory_access memory_accesses[AOT_OP_COUNT] = {
+    [AOT_OP_I32_LOAD] = LOAD(0, false),
+    [AOT_OP_I64_LOAD] = LOAD(0, false),
+    [AOT_OP_F32_LOAD] = LOAD(0, false),
+    [AOT_OP_F64_LOAD] = LOAD(0, false),
+    [AOT_OP_I32_LOAD8_S] = LOAD(8, true),
+    [AOT_OP_I32_LOAD8_U] = LOAD(8, false),
+    [AOT_OP_I32_LOAD16_S] = LOAD(16, true),
+    [AOT_OP_I32_LOAD16_U] = LOAD(16, false),
+    [AOT_OP_I64_LOAD8_S] = LOAD(8, true),
+    [AOT_OP_I64_LOAD8_U] = LOAD(8, false),
+    [AOT_OP_I64_LOAD16_S] = LOAD(16, true),
+    [AOT_OP_I64_LOAD16_U] = LOAD(16, false),
+    [AOT_OP_I64_LOAD32_S] = LOAD(32, true),
+    [AOT_OP_I64_LOAD32_U] = LOAD(32, false),
+    [AOT_OP_I32_STORE] = STORE(0),
+    [AOT_OP_I64_STORE] = STORE(0),
+    [AOT_OP_F32_STORE] = STORE(0),
+    [AOT_OP_F64_STORE] = STORE(0),
+    [AOT_OP_I32_STORE8] = STORE(8),
+    [AOT_OP_I32_STORE16] = STORE(16),
+    [AOT_OP_I64_STORE8] = STORE(8),
+    [AOT_OP_I64_STORE16] = STORE(16),
+    [AOT_OP_I64_STORE32] = STORE(32),
+};
+
+/* memories[index], the runtime's record of a memory. */
+static LLVMValueRef memory_record(lower_func *f, uint32_t index)
+{
+    LLVMValueRef memories = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, memories),
+                                           f->lm->t_ptr, "memories");
+    return lower_ctx_load(f, memories, (size_t)index * sizeof(waot_abi_memory *), f->lm->t_ptr,
+                          "memory");
+}
+
+/* Where memory `index` starts: memory 0's base is loaded once per function,
+ * the others' on use (their bases never move either). */
+static LLVMValueRef memory_base(lower_func *f, uint32_t index)
+{
+    if (index == 0)
+        return f->memory_base;
+    return lower_ctx_load(f, memory_record(f, index), offsetof(waot_abi_memory, base),
+                          f->lm->t_ptr, "memory_base");
+}
+
+/* The host address of the access at wasm `address` (an i32) + `offset`.
+ * The sum is done in 64 bits, where it cannot wrap. */
+static LLVMValueRef memory_effective_address(lower_func *f, const aot_memarg *memarg,
+                                             LLVMValueRef address)
+{
+    LLVMBuilderRef b = f->lm->b;
+    LLVMValueRef index = LLVMBuildZExt(b, address, f->lm->t_i64, "");
+    if (memarg->offset != 0)
+        index = LLVMBuildNUWAdd(b, index, lower_const_i64(f, memarg->offset), "");
+    return lower_gep(f, memory_base(f, memarg->memory_index), index, "address");
+}
+
+static LLVMTypeRef memory_access_type(lower_func *f, const memory_access *access,
+                                      LLVMTypeRef value_type)
+{
+    return access->bits ? LLVMIntTypeInContext(f->lm->llvm, access->bits) : value_type;
+}
+
+static void memory_load(lower_func *f, const aot_instr *in, const memory_access *access)
+{
+    LLVMBuilderRef b = f->lm->b;
+    LLVMTypeRef value_type = lower_type(f->lm, aot_opcode_infos[in->op].result);
+    LLVMValueRef address = memory_effective_address(f, &in->imm.memarg, lower_pop(f));
+    LLVMValueRef v = LLVMBuildLoad2(b, memory_access_type(f, access, value_type), address, "");
+    LLVMSetAlignment(v, 1);
+    /* An out-of-bounds load must fault even when its value is never used. */
+    LLVMSetVolatile(v, true);
+    if (access->bits)
+        v = access->sign_extend ? LLVMBuildSExt(b, v, value_type, "")
+                                : LLVMBuildZExt(b, v, value_type, "");
+    lower_push(f, v);
+}
+
+static void memory_store(lower_func *f, const aot_instr *in, const memory_access *access)
+{
+    LLVMBuilderRef b = f->lm->b;
+    LLVMValueRef v = lower_pop(f);
+    LLVMValueRef address = memory_effective_address(f, &in->imm.memarg, lower_pop(f));
+    if (access->bits)
+        v = LLVMBuildTrunc(b, v, memory_access_type(f, access, LLVMTypeOf(v)), "");
+    LLVMSetAlignment(LLVMBuildStore(b, v, address), 1);
+}
+
+/* The size in pages: the byte size (always a multiple of 64 KiB, at most
+ * 2^32) shifted down by 16, which fits an i32. */
+static LLVMValueRef memory_size(lower_func *f, uint32_t index)
+{
+    LLVMBuilderRef b = f->lm->b;
+    LLVMValueRef bytes = lower_ctx_load(f, memory_record(f, index),
+                                        offsetof(waot_abi_memory, size), f->lm->t_i64, "bytes");
+    LLVMValueRef pages = LLVMBuildLShr(b, bytes, lower_const_i64(f, 16), "");
+    return LLVMBuildTrunc(b, pages, f->lm->t_i32, "pages");
+}
+
+/* Calls the runtime entry point at `offset` in waot_abi_runtime with the
+ * context and then args[], whose LLVM types give the parameter types. */
+static LLVMValueRef memory_call_runtime(lower_func *f, size_t offset, LLVMTypeRef result_type,
+                                        LLVMValueRef *args, unsigned arg_count)
+{
+    LLVMValueRef all_args[arg_count + 1];
+    LLVMTypeRef param_types[arg_count + 1];
+    all_args[0] = f->ctx;
+    for (unsigned i = 0; i < arg_count; i++)
+        all_args[i + 1] = args[i];
+    for (unsigned i = 0; i <= arg_count; i++)
+        param_types[i] = LLVMTypeOf(all_args[i]);
+    LLVMTypeRef fn_type = LLVMFunctionType(result_type, param_types, arg_count + 1, false);
+    return LLVMBuildCall2(f->lm->b, fn_type, lower_runtime_fn(f, offset), all_args,
+                          arg_count + 1, "");
+}
+
+/* A bulk operation: calls the runtime entry point at `offset` with the
+ * instruction's immediates (as i32 constants) and then the three wasm
+ * operands [dst src-or-value n], in stack order. */
+static void memory_bulk(lower_func *f, size_t offset, const uint32_t *immediates,
+                        unsigned immediate_count)
+{
+    LLVMValueRef args[immediate_count + 3];
+    for (unsigned i = 0; i < immediate_count; i++)
+        args[i] = lower_const_i32(f, immediates[i]);
+    for (unsigned i = immediate_count + 3; i-- > immediate_count;)
+        args[i] = lower_pop(f);
+    memory_call_runtime(f, offset, f->lm->t_void, args, immediate_count + 3);
+}
+
+bool lower_memory(lower_func *f, const aot_instr *in)
+{
+    lower_module *lm = f->lm;
+    switch (in->op) {
+    case AOT_OP_MEMORY_SIZE:
+        lower_push(f, memory_size(f, in->imm.index));
+        return true;
+    case AOT_OP_MEMORY_GROW: {
+        /* memory_grow(ctx, memory, delta_pages) -> the old size in pages, or -1 */
+        LLVMValueRef args[] = {lower_const_i32(f, in->imm.index), lower_pop(f)};
+        size_t offset = offsetof(waot_abi_runtime, memory_grow);
+        lower_push(f, memory_call_runtime(f, offset, lm->t_i32, args, 2));
+        return true;
+    }
+    case AOT_OP_MEMORY_INIT: {
+        /* memory_init(ctx, memory, data, dst, src, n) */
+        uint32_t memory_and_data[] = {in->imm.pair.second, in->imm.pair.first};
+        memory_bulk(f, offsetof(waot_abi_runtime, memory_init), memory_and_data, 2);
+        return true;
+    }
+    case AOT_OP_DATA_DROP: {
+        /* data_drop(ctx, data) */
+        LLVMValueRef args[] = {lower_const_i32(f, in->imm.index)};
+        memory_call_runtime(f, offsetof(waot_abi_runtime, data_drop), lm->t_void, args, 1);
+        return true;
+    }
+    case AOT_OP_MEMORY_COPY: {
+        /* memory_copy(ctx, dst_memory, src_memory, dst, src, n) */
+        uint32_t dst_and_src_memory[] = {in->imm.pair.first, in->imm.pair.second};
+        memory_bulk(f, offsetof(waot_abi_runtime, memory_copy), dst_and_src_memory, 2);
+        return true;
+    }
+    case AOT_OP_MEMORY_FILL:
+        /* memory_fill(ctx, memory, dst, value, n) */
+        memory_bulk(f, offsetof(waot_abi_runtime, memory_fill), &in->imm.index, 1);
+        return true;
+    default:
+        break;
+    }
+    const memory_access *access = &memory_accesses[in->op];
+    switch (access->kind) {
+    case MEMORY_LOAD:
+        memory_load(f, in, access);
+        return true;
+    case MEMORY_STORE:
+        memory_store(f, in, access);
+        return true;
+    case MEMORY_UNLISTED:
+        break;
+    }
+    return lower_fail(f, "internal error: %s is not a memory instruction",
+                      aot_opcode_infos[in->op].text);
+}

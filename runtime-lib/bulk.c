@@ -1,0 +1,141 @@
+/*
+ * The runtime table (waot_abi_runtime): memory.grow, the bulk memory and
+ * table instructions, the segment drops, table.grow, and trap.
+ *
+ * Bounds follow the spec: every range is checked in 64 bits, a length of
+ * zero still needs its start within bounds, and a failing operation writes
+ * nothing.  A dropped segment behaves as one of size zero.  Overlapping
+ * copies go through memmove, which is what the spec's element-by-element
+ * definition amounts to.
+ */
+#include "bulk_internal.h"
+
+#include "entry_internal.h"
+#include "instance_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+waot_abi_trap waot_rt_bulk_memory_init(waot_instance *instance, uint32_t memory, uint32_t data,
+                                       uint32_t dst, uint32_t src, uint32_t n)
+{
+    const waot_abi_data *segment = &instance->module->descriptor->datas[data];
+    uint64_t size = instance->data_dropped[data] ? 0 : segment->size;
+    const waot_abi_memory *m = instance->memories[memory];
+    if ((uint64_t)src + n > size || !waot_rt_memory_in_bounds(m, dst, n))
+        return WAOT_TRAP_MEMORY_OUT_OF_BOUNDS;
+    if (n)
+        memcpy(m->base + dst, segment->bytes + src, n);
+    return WAOT_TRAP_NONE;
+}
+
+waot_abi_trap waot_rt_bulk_table_init(waot_instance *instance, uint32_t table, uint32_t elem,
+                                      uint32_t dst, uint32_t src, uint32_t n)
+{
+    uint64_t size = instance->elem_sizes[elem];
+    waot_abi_table *t = instance->tables[table];
+    if ((uint64_t)src + n > size || !waot_rt_table_in_bounds(t, dst, n))
+        return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
+    if (n)
+        memcpy(t->elements + dst, instance->elem_refs[elem] + src, (size_t)n * sizeof(void *));
+    return WAOT_TRAP_NONE;
+}
+
+void waot_rt_bulk_elem_drop(waot_instance *instance, uint32_t elem)
+{
+    free(instance->elem_refs[elem]);
+    instance->elem_refs[elem] = NULL;
+    instance->elem_sizes[elem] = 0;
+}
+
+static int32_t bulk_memory_grow(waot_abi_context *ctx, uint32_t memory, uint32_t delta_pages)
+{
+    return waot_rt_memory_grow(waot_rt_memory_of(ctx->memories[memory]), delta_pages);
+}
+
+static void bulk_memory_init(waot_abi_context *ctx, uint32_t memory, uint32_t data, uint32_t dst,
+                             uint32_t src, uint32_t n)
+{
+    waot_abi_trap trap = waot_rt_bulk_memory_init(waot_rt_instance_of(ctx), memory, data, dst,
+                                                  src, n);
+    if (trap != WAOT_TRAP_NONE)
+        waot_rt_trap(ctx, trap);
+}
+
+static void bulk_data_drop(waot_abi_context *ctx, uint32_t data)
+{
+    waot_rt_instance_of(ctx)->data_dropped[data] = true;
+}
+
+static void bulk_memory_copy(waot_abi_context *ctx, uint32_t dst_memory, uint32_t src_memory,
+                             uint32_t dst, uint32_t src, uint32_t n)
+{
+    const waot_abi_memory *to = ctx->memories[dst_memory];
+    const waot_abi_memory *from = ctx->memories[src_memory];
+    if (!waot_rt_memory_in_bounds(from, src, n) || !waot_rt_memory_in_bounds(to, dst, n))
+        waot_rt_trap(ctx, WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    memmove(to->base + dst, from->base + src, n);
+}
+
+static void bulk_memory_fill(waot_abi_context *ctx, uint32_t memory, uint32_t dst, uint32_t value,
+                             uint32_t n)
+{
+    const waot_abi_memory *m = ctx->memories[memory];
+    if (!waot_rt_memory_in_bounds(m, dst, n))
+        waot_rt_trap(ctx, WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    memset(m->base + dst, (int)(value & 0xff), n);
+}
+
+static void bulk_table_init(waot_abi_context *ctx, uint32_t table, uint32_t elem, uint32_t dst,
+                            uint32_t src, uint32_t n)
+{
+    waot_abi_trap trap = waot_rt_bulk_table_init(waot_rt_instance_of(ctx), table, elem, dst, src,
+                                                 n);
+    if (trap != WAOT_TRAP_NONE)
+        waot_rt_trap(ctx, trap);
+}
+
+static void bulk_elem_drop(waot_abi_context *ctx, uint32_t elem)
+{
+    waot_rt_bulk_elem_drop(waot_rt_instance_of(ctx), elem);
+}
+
+static void bulk_table_copy(waot_abi_context *ctx, uint32_t dst_table, uint32_t src_table,
+                            uint32_t dst, uint32_t src, uint32_t n)
+{
+    waot_abi_table *to = ctx->tables[dst_table];
+    const waot_abi_table *from = ctx->tables[src_table];
+    if (!waot_rt_table_in_bounds(from, src, n) || !waot_rt_table_in_bounds(to, dst, n))
+        waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    if (n)
+        memmove(to->elements + dst, from->elements + src, (size_t)n * sizeof(void *));
+}
+
+static int32_t bulk_table_grow(waot_abi_context *ctx, uint32_t table, void *init, uint32_t delta)
+{
+    return waot_rt_table_grow(waot_rt_table_of(ctx->tables[table]), delta, init);
+}
+
+static void bulk_table_fill(waot_abi_context *ctx, uint32_t table, uint32_t dst, void *value,
+                            uint32_t n)
+{
+    waot_abi_table *t = ctx->tables[table];
+    if (!waot_rt_table_in_bounds(t, dst, n))
+        waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    for (uint32_t i = 0; i < n; i++)
+        t->elements[dst + i] = value;
+}
+
+const waot_abi_runtime waot_rt_runtime = {
+    .trap = waot_rt_trap,
+    .memory_grow = bulk_memory_grow,
+    .memory_init = bulk_memory_init,
+    .data_drop = bulk_data_drop,
+    .memory_copy = bulk_memory_copy,
+    .memory_fill = bulk_memory_fill,
+    .table_init = bulk_table_init,
+    .elem_drop = bulk_elem_drop,
+    .table_copy = bulk_table_copy,
+    .table_grow = bulk_table_grow,
+    .table_fill = bulk_table_fill,
+};

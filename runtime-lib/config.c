@@ -1,0 +1,34 @@
+/*
+ * Process-wide settings (waot_configure).  They are read when memories are
+ * created and grown and when a thread first enters wasm code; the API asks
+ * for them to be set before anything is loaded, so they are plain statics.
+ */
+#include "config_internal.h"
+
+#include "waot.h"
+
+#define CONFIG_DEFAULT_STACK_BYTES ((size_t)4 << 20)
+
+static waot_config config_current;
+
+void waot_configure(const waot_config *config)
+{
+    if (config)
+        config_current = *config;
+    else
+        config_current = (waot_config){0};
+}
+
+uint64_t waot_rt_config_max_memory_pages(void)
+{
+    uint64_t pages = config_current.max_memory_pages;
+    if (pages == 0 || pages > WAOT_RT_MAX_WASM_PAGES)
+        return WAOT_RT_MAX_WASM_PAGES;
+    return pages;
+}
+
+size_t waot_rt_config_max_stack_bytes(void)
+{
+    return config_current.max_stack_bytes ? config_current.max_stack_bytes
+                                          : CONFIG_DEFAULT_STACK_BYTES;
+}

@@ -1,0 +1,74 @@
+/*
+ * Filling the caller's waot_error.  Every failure of the runtime API passes
+ * through here, which is where the one-line rule for messages is enforced
+ * and where wasm names are quoted for messages.
+ */
+#include "error_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+waot_status waot_rt_fail(waot_error *err, waot_status status, const char *format, ...)
+{
+    if (!err)
+        return status;
+    err->status = status;
+    err->trap = WAOT_TRAP_NONE;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(err->message, sizeof err->message, format, args);
+    va_end(args);
+    for (char *c = err->message; *c; c++) {
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    }
+    return status;
+}
+
+waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap)
+{
+    waot_rt_fail(err, WAOT_ERROR_TRAP, "%s", waot_abi_trap_message(trap));
+    if (err)
+        err->trap = trap;
+    return WAOT_ERROR_TRAP;
+}
+
+void waot_rt_error_clear(waot_error *err)
+{
+    if (!err)
+        return;
+    err->status = WAOT_OK;
+    err->trap = WAOT_TRAP_NONE;
+    err->message[0] = '\0';
+}
+
+char *waot_rt_quote_name(char *out, size_t cap, const char *bytes, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t used = 0;
+    /* Room is kept for the closing quote and the terminator. */
+    if (cap < 3) {
+        if (cap)
+            out[0] = '\0';
+        return out;
+    }
+    out[used++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        bool escape = c < 0x20 || c == 0x7f || c == '"' || c == '\\';
+        size_t need = escape ? 3 : 1;
+        if (used + need + 2 > cap)
+            break;
+        if (escape) {
+            out[used++] = '\\';
+            out[used++] = hex[c >> 4];
+            out[used++] = hex[c & 15];
+        } else {
+            out[used++] = (char)c;
+        }
+    }
+    out[used++] = '"';
+    out[used] = '\0';
+    return out;
+}

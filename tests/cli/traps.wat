@@ -1,0 +1,30 @@
+;; Modules that trap in every way `waot run` must survive: each export
+;; below ends in a trap, and the test checks the message and exit status.
+(module
+  (memory 1)
+  (table 4 funcref)
+  (type $v_i (func (result i32)))
+
+  ;; Walks memory a page at a time until it leaves it.
+  (func (export "out_of_bounds") (result i32)
+    (local $address i32)
+    (local $sum i32)
+    (loop $walk
+      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $address))))
+      (local.set $address (i32.add (local.get $address) (i32.const 65536)))
+      (br $walk))
+    (local.get $sum))
+
+  (func (export "divide_by_zero") (param $d i32) (result i32)
+    (i32.div_s (i32.const 7) (local.get $d)))
+
+  (func $recurse (export "recurse_forever") (param $n i32) (result i32)
+    (i32.add (call $recurse (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
+
+  ;; Slot 2 of the table was never set.
+  (func (export "call_null_slot") (result i32)
+    (call_indirect (type $v_i) (i32.const 2)))
+
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+)
