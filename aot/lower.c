@@ -220,6 +220,27 @@ void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap)
     LLVMPositionBuilderAtEnd(lm->b, cont);
 }
 
+void lower_trap_element_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap,
+                           LLVMValueRef index)
+{
+    lower_module *lm = f->lm;
+    LLVMBasicBlockRef trap_block = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "trap_element");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "ok");
+    LLVMBuildCondBr(lm->b, cond, trap_block, cont);
+    LLVMPositionBuilderAtEnd(lm->b, trap_block);
+    LLVMTypeRef params[] = {lm->t_ptr, lm->t_i32, lm->t_i32};
+    LLVMValueRef args[] = {f->ctx, lower_const_i32(f, trap), index};
+    LLVMValueRef call = LLVMBuildCall2(lm->b, LLVMFunctionType(lm->t_void, params, 3, false),
+                                       lower_runtime_fn(f, offsetof(waot_abi_runtime, trap_element)),
+                                       args, 3, "");
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->llvm, lm->kind_noreturn, 0));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->llvm, lm->kind_cold, 0));
+    LLVMBuildUnreachable(lm->b);
+    LLVMPositionBuilderAtEnd(lm->b, cont);
+}
+
 void lower_trap(lower_func *f, waot_abi_trap trap)
 {
     LLVMBuildBr(f->lm->b, lower_trap_block(f, trap));
@@ -283,7 +304,8 @@ static bool lower_locals(lower_func *f, const aot_func *fn)
     f->local_types = aot_arena_alloc(f->arena, f->local_count + 1);
     if (!f->locals || !f->local_types)
         return aot_fail(lm->err, AOT_ERR_NOMEM, 0, "out of memory");
-    memcpy(f->local_types, t->params, t->param_count);
+    if (t->param_count)
+        memcpy(f->local_types, t->params, t->param_count);
     aot_error ignored;
     aot_error_clear(&ignored);
     aot_reader r = {.p = fn->body, .end = fn->code, .base = lm->m->bytes, .err = &ignored};

@@ -110,6 +110,10 @@ LLVMValueRef lower_runtime_fn(lower_func *f, size_t offset);
 
 /* Branches to the function's cold block for `trap` when `cond` holds. */
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap);
+/* Like lower_trap_if, for a trap about table element `index` (an i32):
+ * the runtime's message names the element. */
+void lower_trap_element_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap,
+                           LLVMValueRef index);
 /* Ends the current block with an unconditional trap. */
 void lower_trap(lower_func *f, waot_abi_trap trap);
 

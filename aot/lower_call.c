@@ -83,15 +83,16 @@ static bool call_indirect(lower_func *f, const aot_instr *in)
                                         lm->t_ptr, "table");
     LLVMValueRef size = lower_ctx_load(f, table, offsetof(waot_abi_table, size), lm->t_i32, "size");
     /* An index past the table's end names no element. */
-    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, index, size, ""),
-                  WAOT_TRAP_UNDEFINED_ELEMENT);
+    lower_trap_element_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, index, size, ""),
+                          WAOT_TRAP_UNDEFINED_ELEMENT, index);
     LLVMValueRef elements = lower_ctx_load(f, table, offsetof(waot_abi_table, elements),
                                            lm->t_ptr, "elements");
     LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, index, lm->t_i64, ""),
                                        lower_const_i64(f, sizeof(void *)), "");
     LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, lower_gep(f, elements, offset, ""), "ref");
     /* A null entry cannot be called. */
-    lower_trap_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT);
+    lower_trap_element_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT,
+                          index);
     /* The callee must have exactly the type the call site expects; canonical
      * ids make equal types from different modules compare equal. */
     LLVMValueRef type_ids = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, type_ids),

@@ -128,6 +128,7 @@ static void bulk_table_fill(waot_abi_context *ctx, uint32_t table, uint32_t dst,
 
 const waot_abi_runtime waot_rt_runtime = {
     .trap = waot_rt_trap,
+    .trap_element = waot_rt_trap_element,
     .memory_grow = bulk_memory_grow,
     .memory_init = bulk_memory_init,
     .data_drop = bulk_data_drop,

@@ -39,9 +39,17 @@ waot_status waot_call(waot_instance *instance, const char *name, const waot_valu
                       size_t arg_count, waot_value *results, size_t result_count,
                       waot_error *err)
 {
+    return waot_call_n(instance, name, strlen(name), args, arg_count, results, result_count, err);
+}
+
+waot_status waot_call_n(waot_instance *instance, const char *name, size_t name_len,
+                        const waot_value *args, size_t arg_count, waot_value *results,
+                        size_t result_count, waot_error *err)
+{
     uint32_t index;
-    if (!waot_rt_instance_find_export(instance, name, strlen(name), WAOT_ABI_EXTERN_FUNC, &index))
-        return waot_rt_fail(err, WAOT_ERROR_NOT_FOUND, "no exported function %s", name);
+    if (!waot_rt_instance_find_export(instance, name, name_len, WAOT_ABI_EXTERN_FUNC, &index))
+        return waot_rt_fail(err, WAOT_ERROR_NOT_FOUND, "no exported function %.*s",
+                            (int)(name_len > 200 ? 200 : name_len), name);
     const waot_abi_module *d = instance->module->descriptor;
     const waot_abi_functype *type = &d->types[d->funcs[index].type_index];
     waot_status status = call_check(type, name, args, arg_count, result_count, err);

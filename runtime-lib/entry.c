@@ -48,6 +48,8 @@ typedef struct entry_thread {
 
 static _Thread_local entry_record *entry_innermost TLS_MODEL;
 static _Thread_local entry_thread entry_this_thread TLS_MODEL;
+/* The table element the last trap was about, or -1. */
+static _Thread_local int64_t entry_trap_element TLS_MODEL = -1;
 
 static void entry_prepare_thread(void)
 {
@@ -98,6 +100,7 @@ waot_abi_trap waot_rt_call_guarded(waot_abi_context *caller, const waot_abi_func
     if (!callee_is_host)
         ((waot_abi_context *)callee->ctx)->stack_limit = entry_this_thread.limit;
 
+    entry_trap_element = -1;
     int trap = sigsetjmp(record.jump, 0);
     if (trap == 0) {
         entry_innermost = &record;
@@ -113,9 +116,26 @@ waot_abi_trap waot_rt_call_guarded(waot_abi_context *caller, const waot_abi_func
 void waot_rt_trap(waot_abi_context *ctx, uint32_t trap)
 {
     (void)ctx;
+    entry_trap_element = -1;
     if (trap == WAOT_TRAP_NONE || trap >= WAOT_TRAP_COUNT)
         trap = WAOT_TRAP_COUNT;
     waot_rt_unwind((waot_abi_trap)trap);
+}
+
+void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
+{
+    (void)ctx;
+    if (trap == WAOT_TRAP_NONE || trap >= WAOT_TRAP_COUNT)
+        trap = WAOT_TRAP_COUNT;
+    entry_trap_element = index;
+    waot_rt_unwind((waot_abi_trap)trap);
+}
+
+int64_t waot_rt_take_trap_element(void)
+{
+    int64_t index = entry_trap_element;
+    entry_trap_element = -1;
+    return index;
 }
 
 void waot_rt_unwind(waot_abi_trap trap)

@@ -28,6 +28,12 @@ waot_abi_trap waot_rt_call_guarded(waot_abi_context *caller, const waot_abi_func
  * this thread.  A code outside the enum is reported as WAOT_TRAP_COUNT
  * ("unknown trap"). */
 __attribute__((noreturn)) void waot_rt_trap(waot_abi_context *ctx, uint32_t trap);
+/* The `trap_element` entry: a trap about table element `index`. */
+__attribute__((noreturn)) void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap,
+                                                    uint32_t index);
+/* The element index of the last trap on this thread, or -1 when it named
+ * none; reading it forgets it. */
+int64_t waot_rt_take_trap_element(void);
 
 /* For the fault handler; all async-signal-safe. */
 /* Whether this thread is inside a host->wasm entry. */

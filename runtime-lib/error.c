@@ -3,6 +3,7 @@
  * through here, which is where the one-line rule for messages is enforced
  * and where wasm names are quoted for messages.
  */
+#include "entry_internal.h"
 #include "error_internal.h"
 
 #include <stdarg.h>
@@ -28,7 +29,12 @@ waot_status waot_rt_fail(waot_error *err, waot_status status, const char *format
 
 waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap)
 {
-    waot_rt_fail(err, WAOT_ERROR_TRAP, "%s", waot_abi_trap_message(trap));
+    int64_t element = waot_rt_take_trap_element();
+    if (element >= 0)
+        waot_rt_fail(err, WAOT_ERROR_TRAP, "%s %lld", waot_abi_trap_message(trap),
+                     (long long)element);
+    else
+        waot_rt_fail(err, WAOT_ERROR_TRAP, "%s", waot_abi_trap_message(trap));
     if (err)
         err->trap = trap;
     return WAOT_ERROR_TRAP;

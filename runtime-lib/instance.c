@@ -151,8 +151,14 @@ bool waot_rt_instance_export_extern(waot_instance *instance, const char *name, s
 waot_status waot_func_type(const waot_instance *instance, const char *name,
                            const waot_abi_functype **type)
 {
+    return waot_func_type_n(instance, name, strlen(name), type);
+}
+
+waot_status waot_func_type_n(const waot_instance *instance, const char *name, size_t name_len,
+                             const waot_abi_functype **type)
+{
     uint32_t index;
-    if (!waot_rt_instance_find_export(instance, name, strlen(name), WAOT_ABI_EXTERN_FUNC, &index))
+    if (!waot_rt_instance_find_export(instance, name, name_len, WAOT_ABI_EXTERN_FUNC, &index))
         return WAOT_ERROR_NOT_FOUND;
     const waot_abi_module *d = instance->module->descriptor;
     *type = &d->types[d->funcs[index].type_index];
@@ -161,9 +167,14 @@ waot_status waot_func_type(const waot_instance *instance, const char *name,
 
 waot_status waot_global_get(const waot_instance *instance, const char *name, waot_value *out)
 {
+    return waot_global_get_n(instance, name, strlen(name), out);
+}
+
+waot_status waot_global_get_n(const waot_instance *instance, const char *name, size_t name_len,
+                              waot_value *out)
+{
     uint32_t index;
-    if (!waot_rt_instance_find_export(instance, name, strlen(name), WAOT_ABI_EXTERN_GLOBAL,
-                                      &index))
+    if (!waot_rt_instance_find_export(instance, name, name_len, WAOT_ABI_EXTERN_GLOBAL, &index))
         return WAOT_ERROR_NOT_FOUND;
     const waot_rt_global *global = waot_rt_global_of(instance->globals[index]);
     out->type = global->type;

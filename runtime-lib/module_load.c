@@ -156,7 +156,9 @@ static waot_status load_locate(const char *path, void *library, const waot_abi_m
         return waot_rt_fail(err, WAOT_ERROR_LOAD,
                             "%s: not a waot precompiled module (%s is not defined by it)", path,
                             WAOT_ABI_MODULE_SYMBOL);
-    if (segments->code_count == 0)
+    /* Every type has a trampoline, so only a module without types (and so
+     * without functions) may come without code. */
+    if (segments->code_count == 0 && ((const waot_abi_module *)symbol)->type_count > 0)
         return waot_rt_fail(err, WAOT_ERROR_LOAD,
                             "%s: not a waot precompiled module (no executable segment)", path);
     *descriptor = symbol;

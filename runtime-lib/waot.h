@@ -114,4 +114,14 @@ waot_status waot_func_type(const waot_instance *instance, const char *name,
 /* Reads the exported global `name`. */
 waot_status waot_global_get(const waot_instance *instance, const char *name, waot_value *out);
 
+/* The same three for export names given by bytes and length: export names
+ * are any UTF-8, NUL included. */
+waot_status waot_call_n(waot_instance *instance, const char *name, size_t name_len,
+                        const waot_value *args, size_t arg_count, waot_value *results,
+                        size_t result_count, waot_error *err);
+waot_status waot_func_type_n(const waot_instance *instance, const char *name, size_t name_len,
+                             const waot_abi_functype **type);
+waot_status waot_global_get_n(const waot_instance *instance, const char *name, size_t name_len,
+                              waot_value *out);
+
 #endif

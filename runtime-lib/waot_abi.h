@@ -145,6 +145,10 @@ typedef struct waot_abi_runtime {
                           uint32_t delta);
     void (*table_fill)(struct waot_abi_context *ctx, uint32_t table, uint32_t dst, void *value,
                        uint32_t n);
+    /* `trap` about table element `index`: the message names the element
+     * ("uninitialized element 2"), as the spec's reference does. */
+    __attribute__((noreturn)) void (*trap_element)(struct waot_abi_context *ctx, uint32_t trap,
+                                                   uint32_t index);
 } waot_abi_runtime;
 
 /* The instance context: the first argument of every compiled function. */

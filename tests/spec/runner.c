@@ -1,15 +1,17 @@
 /*
  * waot-spec, the spec-suite runner: reads the command line, lists the
  * scripts to run, converts them with wast2json a few at a time (in child
- * processes) while checking the ones already converted in order, and prints
- * the totals.  What each command means is script.c's business; running
- * wast2json is convert.c's.
+ * processes) while checking the ones already converted, several at once (in
+ * child processes too), reports each script in order, and prints the totals.
+ * What each command means is script.c's business; running wast2json is
+ * convert.c's; compiling modules is cwasm.c's.
  *
  * The last line of the output is always "N passed, N failed, N skipped", and
  * the exit status is 0 exactly when nothing failed.  A missing test suite is
  * not a failure: everything is skipped.
  */
 #include "convert.h"
+#include "cwasm.h"
 #include "script.h"
 
 #include <dirent.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,13 +31,21 @@
 #ifndef WAOT_WAST2JSON
 #define WAOT_WAST2JSON "wast2json"
 #endif
+/* The back end built with the runner, used unless $WAOT_CODEGEN names one. */
+#ifndef WAOT_SPEC_CODEGEN
+#define WAOT_SPEC_CODEGEN ""
+#endif
 
 /* The folder of the suite that holds the core scripts. */
 #define RUNNER_CORE_FOLDER "wasm-2.0"
 #define RUNNER_DEFAULT_WORK "waot-spec-work"
 
-/* Conversions running at once, at most and at least. */
+/* Conversions running ahead of the checks, at most and at least. */
 enum { RUNNER_MAX_CONVERSIONS = 4, RUNNER_MIN_CONVERSIONS = 2 };
+
+/* The default time limit of one script's check: compiling the modules of a
+ * big script takes a while, and a slow machine may run two at once. */
+enum { RUNNER_DEFAULT_TIME_LIMIT = 600, RUNNER_DEFAULT_OPT_LEVEL = 2, RUNNER_MAX_JOBS = 64 };
 
 enum { RUNNER_PROBLEM_SIZE = 1024 };
 
@@ -42,9 +53,13 @@ typedef struct runner_options {
     const char *testsuite; /* the folder holding wasm-2.0/ */
     const char *work;      /* where the converted scripts go */
     const char *wast2json;
+    unsigned opt_level;  /* --opt */
+    unsigned jobs;       /* scripts checked at once */
+    unsigned time_limit; /* seconds per script */
     bool verbose;
     char **names; /* the SCRIPT arguments */
     size_t name_count;
+    const char *exclude; /* --exclude: leave out suite scripts named PREFIX* */
 } runner_options;
 
 typedef struct runner_script {
@@ -52,8 +67,12 @@ typedef struct runner_script {
     char *stem;    /* the work subfolder and output name: "binary" */
     char *display; /* how messages name it: "binary.wast", or the path given */
     convert_job job;
-    bool broken;   /* cannot be converted; `problem` says why */
+    bool converted; /* its conversion has been waited for */
+    bool broken;    /* cannot be converted or checked; `problem` says why */
     char problem[RUNNER_PROBLEM_SIZE];
+    script_job check;
+    bool done;       /* checked (or broken): its turn to be reported may come */
+    int wait_status; /* of the checking child */
 } runner_script;
 
 typedef struct runner_script_list {
@@ -72,36 +91,53 @@ static void runner_print_help(FILE *out)
 {
     const char *wast2json = WAOT_WAST2JSON[0] ? WAOT_WAST2JSON : "wast2json";
     fprintf(out,
-        "usage: waot-spec [--testsuite DIR] [--work DIR] [--wast2json PATH] [-v] [SCRIPT...]\n"
+        "usage: waot-spec [--testsuite DIR] [--work DIR] [--wast2json PATH] [--opt N]\n"
+        "                 [--exclude PREFIX] [--jobs N] [--timeout SECONDS] [-v] [SCRIPT...]\n"
         "\n"
-        "Runs the WebAssembly 2.0 spec test suite against waot's decoder and validator.\n"
-        "Each script is converted with wast2json into WORK/NAME/, then its commands are\n"
-        "checked:\n"
-        "  module                  must decode and validate\n"
+        "Runs the WebAssembly 2.0 spec test suite through waot: decoder, validator, LLVM\n"
+        "back end and runtime.  Each script is converted with wast2json into WORK/NAME/;\n"
+        "each module it instantiates is compiled to a precompiled module\n"
+        "(WORK/NAME/NAME.N.cwasm), loaded and instantiated against a linker holding the\n"
+        "spectest module and the registered instances.  The commands:\n"
+        "  module                  must instantiate; it becomes the current module\n"
         "  assert_malformed        (binary) must be rejected as malformed, with a message\n"
         "                          that starts with the expected text\n"
         "  assert_invalid          must be rejected as invalid, likewise\n"
+        "  assert_unlinkable       must fail to instantiate with a link error, likewise\n"
+        "  assert_uninstantiable   must trap while instantiating, likewise\n"
+        "  register                makes an instance's exports importable\n"
+        "  action                  an invoke or a global get that must not trap\n"
+        "  assert_return           must return exactly the expected values (floats by\n"
+        "                          bits, or the NaN pattern)\n"
+        "  assert_trap             must trap with a message that starts with the text\n"
+        "  assert_exhaustion       must trap with \"call stack exhausted\"\n"
         "  text-format modules     skipped: waot reads binaries\n"
-        "  every other command     not run: it needs execution (assert_return,\n"
-        "                          assert_trap, assert_exhaustion, assert_unlinkable,\n"
-        "                          assert_uninstantiable, action, register)\n"
         "It prints one line per failure, \"FILE.wast:LINE: COMMAND: expected ..., got ...\",\n"
         "then the counts; the last line is \"N passed, N failed, N skipped\", where the\n"
-        "skipped are the text-format modules and the commands not run.  The exit\n"
-        "status is 0 when nothing failed.  Without a test suite everything is skipped.\n"
+        "skipped are the text-format modules and the conversions known to be lossy.\n"
+        "The exit status is 0 when nothing failed.  Without a test suite everything is\n"
+        "skipped.  Compiled modules are cached in WORK/cache, keyed by the SHA-256 of\n"
+        "the .wasm, of the back end and the optimisation level, so a re-run only\n"
+        "compiles what changed.  The back end is $WAOT_CODEGEN if set, else the one\n"
+        "built with this program (%s).\n"
         "\n"
         "options:\n"
         "  --testsuite DIR   the test suite: the folder holding " RUNNER_CORE_FOLDER "/\n"
         "                    (default %s)\n"
         "  --work DIR        where the converted scripts go (default ./" RUNNER_DEFAULT_WORK ")\n"
         "  --wast2json PATH  WABT's wast2json (default %s)\n"
+        "  --exclude PREFIX  leave out the suite's scripts whose names start with PREFIX\n"
+        "  --opt N           optimisation level of the back end, 0 to 3 (default %d)\n"
+        "  -j, --jobs N      scripts checked at once (default: the number of CPUs)\n"
+        "  --timeout SECONDS time limit of one script's check (default %d)\n"
         "  -v, --verbose     also a summary line per script and counts per command type\n"
         "  -h, --help        show this text\n"
         "\n"
         "SCRIPT is a script of DIR/" RUNNER_CORE_FOLDER " by name (\"binary\" or \"binary.wast\"),\n"
         "or the path of a .wast file if it contains a '/'.  Without SCRIPTs: every .wast\n"
         "file in DIR/" RUNNER_CORE_FOLDER ", in name order.\n",
-        WAOT_TESTSUITE_DIR, wast2json);
+        WAOT_SPEC_CODEGEN[0] ? WAOT_SPEC_CODEGEN : "none", WAOT_TESTSUITE_DIR, wast2json,
+        RUNNER_DEFAULT_OPT_LEVEL, RUNNER_DEFAULT_TIME_LIMIT);
 }
 
 /* Takes the value of an option given as "--name VALUE" or "--name=VALUE". */
@@ -126,12 +162,40 @@ static bool runner_option_value(const char *name, int argc, char **argv, int *i,
     return true;
 }
 
+/* A number option's value: a decimal from `min` to `max`. */
+static bool runner_number(const char *option, const char *value, unsigned min, unsigned max,
+                          unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = value && value[0] >= '0' && value[0] <= '9' ? strtoul(value, &end, 10) : 0;
+    if (!value || value[0] < '0' || value[0] > '9' || errno || *end != '\0' || n < min ||
+        n > max) {
+        fprintf(stderr, "waot-spec: %s needs a number from %u to %u (see --help)\n", option,
+                min, max);
+        return false;
+    }
+    *out = (unsigned)n;
+    return true;
+}
+
+static unsigned runner_cpus(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1)
+        return 1;
+    return cpus > RUNNER_MAX_JOBS ? RUNNER_MAX_JOBS : (unsigned)cpus;
+}
+
 static runner_usage runner_parse_args(int argc, char **argv, runner_options *opt)
 {
     *opt = (runner_options){
         .testsuite = WAOT_TESTSUITE_DIR,
         .work = RUNNER_DEFAULT_WORK,
         .wast2json = WAOT_WAST2JSON[0] ? WAOT_WAST2JSON : "wast2json",
+        .opt_level = RUNNER_DEFAULT_OPT_LEVEL,
+        .jobs = runner_cpus(),
+        .time_limit = RUNNER_DEFAULT_TIME_LIMIT,
     };
     opt->names = calloc((size_t)argc, sizeof *opt->names);
     if (!opt->names) {
@@ -159,6 +223,18 @@ static runner_usage runner_parse_args(int argc, char **argv, runner_options *opt
             target = &opt->work;
         } else if (runner_option_value("--wast2json", argc, argv, &i, &value)) {
             target = &opt->wast2json;
+        } else if (runner_option_value("--exclude", argc, argv, &i, &value)) {
+            target = &opt->exclude;
+        } else if (runner_option_value("--opt", argc, argv, &i, &value)) {
+            if (!runner_number("--opt", value, 0, 3, &opt->opt_level))
+                return RUNNER_USAGE_ERROR;
+        } else if (runner_option_value("--jobs", argc, argv, &i, &value) ||
+                   runner_option_value("-j", argc, argv, &i, &value)) {
+            if (!runner_number("--jobs", value, 1, RUNNER_MAX_JOBS, &opt->jobs))
+                return RUNNER_USAGE_ERROR;
+        } else if (runner_option_value("--timeout", argc, argv, &i, &value)) {
+            if (!runner_number("--timeout", value, 1, 86400, &opt->time_limit))
+                return RUNNER_USAGE_ERROR;
         } else {
             fprintf(stderr, "waot-spec: unknown option %s (see --help)\n", arg);
             return RUNNER_USAGE_ERROR;
@@ -244,7 +320,8 @@ static int runner_compare_names(const void *a, const void *b)
 }
 
 /* Every .wast file of the suite's core folder, in name order. */
-static bool runner_list_suite(const char *core_dir, runner_script_list *list)
+static bool runner_list_suite(const char *core_dir, const char *exclude, size_t *excluded,
+                              runner_script_list *list)
 {
     DIR *dir = opendir(core_dir);
     if (!dir) {
@@ -258,6 +335,10 @@ static bool runner_list_suite(const char *core_dir, runner_script_list *list)
     while (ok && (entry = readdir(dir)) != NULL) {
         if (!runner_ends_with(entry->d_name, ".wast") || entry->d_name[0] == '.')
             continue;
+        if (exclude && strncmp(entry->d_name, exclude, strlen(exclude)) == 0) {
+            (*excluded)++;
+            continue;
+        }
         if (count == capacity) {
             size_t grown = capacity ? capacity * 2 : 256;
             char **bigger = realloc(names, grown * sizeof *bigger);
@@ -320,6 +401,7 @@ static void runner_free_scripts(runner_script_list *list)
 {
     for (size_t i = 0; i < list->count; i++) {
         convert_job_free(&list->items[i].job);
+        script_job_free(&list->items[i].check);
         free(list->items[i].path);
         free(list->items[i].stem);
         free(list->items[i].display);
@@ -355,40 +437,138 @@ static void runner_start_conversion(runner_script *s, const runner_options *opt,
     free(out_dir);
 }
 
-/* "120 passed, 0 failed, 3 skipped (2 text-format, 1 not run)" */
+/* Waits for a script's conversion, if it has not been waited for. */
+static void runner_finish_conversion(runner_script *s)
+{
+    if (!s->converted && !s->broken && !convert_finish(&s->job, s->problem, sizeof s->problem))
+        s->broken = true;
+    s->converted = true;
+}
+
+/* Starts checking a script once it is converted.  True if a checking child
+ * runs now; otherwise the script is broken and done. */
+static bool runner_start_check(runner_script *s, const runner_options *opt,
+                               const cwasm_settings *settings)
+{
+    runner_finish_conversion(s);
+    if (!s->broken && !script_check_start(&s->check, s->display, s->job.json_path, settings,
+                                          opt->time_limit, s->problem, sizeof s->problem))
+        s->broken = true;
+    if (s->broken) {
+        s->done = true;
+        return false;
+    }
+    return true;
+}
+
+/* Waits for any child to end: a conversion is waited for (and so reaped),
+ * a check is reaped and its script is done.  False if there is no child to
+ * wait for, which would be a bug of the runner. */
+static bool runner_wait_any(runner_script_list *scripts, unsigned *running)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    /* WNOWAIT: the child stays to be reaped by whoever owns it. */
+    while (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) {
+        if (errno != EINTR)
+            return false;
+    }
+    pid_t pid = info.si_pid;
+    for (size_t i = 0; i < scripts->count; i++) {
+        runner_script *s = &scripts->items[i];
+        if (s->job.pid == pid) {
+            runner_finish_conversion(s);
+            return true;
+        }
+        if (s->check.pid == pid) {
+            while (waitpid(pid, &s->wait_status, 0) < 0 && errno == EINTR)
+                continue;
+            s->check.pid = 0;
+            s->done = true;
+            (*running)--;
+            return true;
+        }
+    }
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) /* not ours: never expected */
+        continue;
+    return true;
+}
+
+/* "120 passed, 0 failed, 3 skipped (2 text-format, 1 lossy conversion)" */
 static void runner_print_counts(const script_counts *c)
 {
     printf("%lu passed, %lu failed, %lu skipped", c->passed, c->failed,
-           c->skipped_text + c->not_run + c->lossy);
-    if (c->skipped_text && c->not_run)
-        printf(" (%lu text-format, %lu not run)", c->skipped_text, c->not_run);
+           c->skipped_text + c->lossy);
+    if (c->skipped_text && c->lossy)
+        printf(" (%lu text-format, %lu lossy conversion)", c->skipped_text, c->lossy);
     else if (c->skipped_text)
         printf(" (text-format)");
-    else if (c->not_run)
-        printf(" (not run)");
+    else if (c->lossy)
+        printf(" (lossy conversion)");
 }
 
-/* Waits for a script's conversion and checks its commands. */
-static void runner_check_script(runner_script *s, const runner_options *opt,
-                                script_tally *total)
+/* "; modules: 12 compiled, 3 from the cache, 0.8 s in the back end" */
+static void runner_print_compile(const cwasm_stats *stats)
+{
+    if (stats->compiled || stats->cached || stats->compile_seconds > 0)
+        printf("; modules: %lu compiled, %lu from the cache, %.1f s in the back end",
+               stats->compiled, stats->cached, stats->compile_seconds);
+}
+
+/* Prints what a script's check found, and adds it to the totals. */
+static void runner_report_script(runner_script *s, const runner_options *opt,
+                                 script_tally *total)
 {
     script_tally tally = {0};
-    if (!s->broken && !convert_finish(&s->job, s->problem, sizeof s->problem))
-        s->broken = true;
     if (s->broken) {
         tally.script_failures++;
         printf("%s: %s\n", s->display, s->problem);
     } else {
-        script_check(s->display, s->job.json_path, &tally);
+        script_check_finish(&s->check, s->display, s->wait_status, opt->time_limit, &tally);
     }
+    script_job_free(&s->check);
     if (opt->verbose) {
         script_counts counts = script_tally_total(&tally);
         printf("%s: ", s->display);
         runner_print_counts(&counts);
+        runner_print_compile(&tally.compile);
         putchar('\n');
     }
     fflush(stdout);
     script_tally_add(total, &tally);
+}
+
+/*
+ * Converts and checks every script: conversions run a few scripts ahead of
+ * the checks, `jobs` checks run at once, and the scripts are reported in
+ * order as their checks end, so the output does not depend on timing.
+ */
+static void runner_run(runner_script_list *scripts, const runner_options *opt,
+                       const char *wast2json, const cwasm_settings *settings,
+                       script_tally *total)
+{
+    unsigned conversions = runner_conversion_slots();
+    size_t next_convert = 0, next_check = 0, next_report = 0;
+    unsigned running = 0;
+    while (next_report < scripts->count) {
+        while (next_convert < scripts->count && next_convert < next_check + conversions)
+            runner_start_conversion(&scripts->items[next_convert++], opt, wast2json);
+        if (scripts->items[next_report].done) {
+            runner_report_script(&scripts->items[next_report++], opt, total);
+        } else if (running < opt->jobs && next_check < scripts->count) {
+            if (runner_start_check(&scripts->items[next_check++], opt, settings))
+                running++;
+        } else if (!runner_wait_any(scripts, &running)) {
+            for (size_t i = next_report; i < scripts->count; i++) {
+                runner_script *s = &scripts->items[i];
+                if (!s->done) {
+                    s->broken = s->done = true;
+                    snprintf(s->problem, sizeof s->problem, "the runner lost its checker: %s",
+                             strerror(errno));
+                }
+            }
+        }
+    }
 }
 
 static void runner_print_table(const script_tally *tally)
@@ -396,7 +576,7 @@ static void runner_print_table(const script_tally *tally)
     printf("by command type:\n");
     for (int c = 0; c < SCRIPT_COMMAND_COUNT; c++) {
         const script_counts *counts = &tally->by_command[c];
-        if (!counts->passed && !counts->failed && !counts->skipped_text && !counts->not_run)
+        if (!counts->passed && !counts->failed && !counts->skipped_text && !counts->lossy)
             continue;
         printf("  %-22s ", script_command_name((script_command)c));
         runner_print_counts(counts);
@@ -404,6 +584,33 @@ static void runner_print_table(const script_tally *tally)
     }
     if (tally->script_failures)
         printf("  %-22s %lu failed\n", "whole scripts", tally->script_failures);
+}
+
+/* Identifies the back end for the cache and makes the cache folder.  A back
+ * end that cannot be loaded is said once here; each module then fails to
+ * compile with the same message. */
+static void runner_prepare_compiling(const runner_options *opt, char **cache_dir,
+                                     cwasm_settings *settings)
+{
+    char problem[RUNNER_PROBLEM_SIZE];
+    *settings = (cwasm_settings){.opt_level = opt->opt_level};
+    *cache_dir = NULL;
+    /* aot_codegen_load looks beside the executable, but the build tree has
+     * the back end elsewhere: name it through the documented override. */
+    const char *chosen = getenv("WAOT_CODEGEN");
+    if ((!chosen || !*chosen) && WAOT_SPEC_CODEGEN[0] && runner_is_file(WAOT_SPEC_CODEGEN))
+        setenv("WAOT_CODEGEN", WAOT_SPEC_CODEGEN, 1);
+    if (!cwasm_backend_id(settings->backend_id, problem, sizeof problem)) {
+        printf("waot-spec: modules cannot be compiled: %s\n", problem);
+        return;
+    }
+    *cache_dir = runner_format("%s/cache", opt->work);
+    if (*cache_dir && !convert_make_dirs(*cache_dir, problem, sizeof problem)) {
+        printf("waot-spec: compiled modules are not cached: %s\n", problem);
+        free(*cache_dir);
+        *cache_dir = NULL;
+    }
+    settings->cache_dir = *cache_dir;
 }
 
 static double runner_seconds_since(const struct timespec *start)
@@ -449,9 +656,10 @@ int main(int argc, char **argv)
 
     script_tally total = {0};
     runner_script_list scripts = {0};
+    size_t excluded = 0;
     bool listed = true;
     if (opt.name_count == 0) {
-        listed = runner_list_suite(core_dir, &scripts);
+        listed = runner_list_suite(core_dir, opt.exclude, &excluded, &scripts);
     } else {
         for (size_t i = 0; i < opt.name_count && listed; i++)
             listed = runner_add_named(core_dir, opt.names[i], &scripts);
@@ -470,14 +678,11 @@ int main(int argc, char **argv)
         ready = false;
     }
 
+    char *cache_dir = NULL;
     if (ready) {
-        unsigned slots = runner_conversion_slots();
-        size_t next_to_start = 0;
-        for (size_t i = 0; i < scripts.count; i++) {
-            while (next_to_start < scripts.count && next_to_start < i + slots)
-                runner_start_conversion(&scripts.items[next_to_start++], &opt, wast2json);
-            runner_check_script(&scripts.items[i], &opt, &total);
-        }
+        cwasm_settings settings;
+        runner_prepare_compiling(&opt, &cache_dir, &settings);
+        runner_run(&scripts, &opt, wast2json, &settings, &total);
     } else {
         total.script_failures++;
     }
@@ -487,12 +692,17 @@ int main(int argc, char **argv)
         runner_print_table(&total);
         printf("%zu scripts in %.1f s\n", scripts.count, runner_seconds_since(&start));
     }
-    printf("not run (need execution): %lu, text-format modules: %lu, lost in conversion: %lu "
-           "(together: skipped)\n", sum.not_run, sum.skipped_text, sum.lossy);
+    printf("modules: %lu compiled, %lu from the cache, %.1f s in the back end; skipped: %lu "
+           "text-format modules, %lu lost in conversion\n", total.compile.compiled,
+           total.compile.cached, total.compile.compile_seconds, sum.skipped_text, sum.lossy);
+    if (excluded)
+        printf("excluded: %zu scripts named %s* (--exclude), not run and not counted\n",
+               excluded, opt.exclude);
     printf("%lu passed, %lu failed, %lu skipped\n", sum.passed, sum.failed,
-           sum.skipped_text + sum.not_run + sum.lossy);
+           sum.skipped_text + sum.lossy);
 
     runner_free_scripts(&scripts);
+    free(cache_dir);
     free(wast2json);
     free(opt.names);
     return sum.failed == 0 ? 0 : 1;
