@@ -31,16 +31,22 @@ static void run_print_help(FILE *out)
           "Arguments follow the function's parameter types:\n"
           "  i32, i64    decimal or 0x hexadecimal, signed or unsigned (-1, 4294967295)\n"
           "  f32, f64    decimal or hex floats, inf, -inf, nan, nan:0xPAYLOAD\n"
+          "  v128        SHAPE:LANES, lanes comma-separated, lane 0 first:\n"
+          "              i8x16:1,2,...  i16x8:..  i32x4:1,-2,3,4  i64x2:..  f32x4:1.5,nan,..\n"
+          "              f64x2:..\n"
           "  funcref, externref   null\n"
           "Results are printed one per line as TYPE:VALUE, e.g. i32:-1, f64:0.5,\n"
           "f32:nan, f32:nan:0x200000 (a NaN with another payload), externref:null.\n"
           "Integers print as signed decimals; floats in the shortest form that reads\n"
-          "back to the same bits.\n"
+          "back to the same bits; v128 results in the --v128 shape, e.g.\n"
+          "v128:i32x4:1,2,3,4.\n"
           "\n"
           "Options:\n"
           "  --invoke NAME   the export to call; the remaining arguments are its\n"
           "                  arguments\n"
           "  -O0 .. -O3      optimisation level when compiling a .wasm (default -O2)\n"
+          "  --v128 SHAPE    lanes to print v128 results as: i8x16, i16x8, i32x4\n"
+          "                  (default), i64x2, f32x4 or f64x2\n"
           "  -h, --help      show this help and exit\n"
           "\n"
           "Exit status: 0 on success, 1 if the module cannot be loaded, linked or\n"
@@ -157,6 +163,69 @@ static bool run_parse_float(const char *text, bool is_f64, waot_abi_value *out)
     return true;
 }
 
+/* The lane shapes of v128 values on the command line. */
+typedef struct run_shape {
+    const char *name;
+    unsigned lanes;
+    unsigned bits;
+    bool is_float;
+} run_shape;
+
+static const run_shape run_shapes[] = {
+    {"i8x16", 16, 8, false}, {"i16x8", 8, 16, false}, {"i32x4", 4, 32, false},
+    {"i64x2", 2, 64, false}, {"f32x4", 4, 32, true},  {"f64x2", 2, 64, true},
+};
+
+static const run_shape *run_find_shape(const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof run_shapes / sizeof run_shapes[0]; i++)
+        if (strlen(run_shapes[i].name) == len && strncmp(run_shapes[i].name, text, len) == 0)
+            return &run_shapes[i];
+    return NULL;
+}
+
+/* SHAPE:LANE,LANE,... with lane 0 first, stored little-endian. */
+static bool run_parse_v128(const char *text, uint8_t out[16])
+{
+    const char *colon = strchr(text, ':');
+    const run_shape *shape = colon ? run_find_shape(text, (size_t)(colon - text)) : NULL;
+    if (!shape)
+        return false;
+    char *lanes = strdup(colon + 1);
+    if (!lanes)
+        return false;
+    unsigned count = 0;
+    bool ok = true;
+    char *save = NULL;
+    for (char *lane = strtok_r(lanes, ",", &save); ok && lane; lane = strtok_r(NULL, ",", &save)) {
+        if (count == shape->lanes) {
+            ok = false;
+            break;
+        }
+        uint64_t bits = 0;
+        if (shape->is_float) {
+            waot_abi_value v;
+            ok = run_parse_float(lane, shape->bits == 64, &v);
+            if (shape->bits == 64)
+                memcpy(&bits, &v.f64, 8);
+            else
+                memcpy(&bits, &v.f32, 4);
+        } else {
+            int64_t v;
+            ok = shape->bits == 64 ? run_parse_int(lane, 64, &v) : run_parse_int(lane, 32, &v);
+            uint64_t limit = shape->bits == 64 ? 0 : UINT64_C(1) << shape->bits;
+            if (ok && limit && (v >= (int64_t)limit || v < -(int64_t)(limit / 2)))
+                ok = false;
+            bits = (uint64_t)v;
+        }
+        for (unsigned b = 0; ok && b < shape->bits / 8; b++)
+            out[count * (shape->bits / 8) + b] = (uint8_t)(bits >> (8 * b));
+        count++;
+    }
+    free(lanes);
+    return ok && count == shape->lanes;
+}
+
 static bool run_parse_arg(const char *text, uint32_t type, waot_value *out)
 {
     memset(out, 0, sizeof *out);
@@ -177,6 +246,8 @@ static bool run_parse_arg(const char *text, uint32_t type, waot_value *out)
         return run_parse_float(text, false, &out->of);
     case WAOT_ABI_F64:
         return run_parse_float(text, true, &out->of);
+    case WAOT_ABI_V128:
+        return run_parse_v128(text, out->of.v128);
     case WAOT_ABI_FUNCREF:
     case WAOT_ABI_EXTERNREF:
         out->of.ref = NULL;
@@ -200,7 +271,34 @@ static void run_print_float(double v, uint64_t bits, int mantissa_bits, int digi
     }
 }
 
-static void run_print_result(const waot_value *v)
+static void run_print_v128(const uint8_t bytes[16], const run_shape *shape)
+{
+    printf("%s:", shape->name);
+    unsigned width = shape->bits / 8;
+    for (unsigned lane = 0; lane < shape->lanes; lane++) {
+        uint64_t bits = 0;
+        for (unsigned b = width; b-- > 0;)
+            bits = bits << 8 | bytes[lane * width + b];
+        if (lane)
+            putchar(',');
+        if (shape->is_float && shape->bits == 32) {
+            float f;
+            uint32_t narrow = (uint32_t)bits;
+            memcpy(&f, &narrow, 4);
+            run_print_float(f, narrow, 23, 9);
+        } else if (shape->is_float) {
+            double d;
+            memcpy(&d, &bits, 8);
+            run_print_float(d, bits, 52, 17);
+        } else {
+            /* Sign-extend the lane for a signed decimal. */
+            unsigned unused = 64 - shape->bits;
+            printf("%" PRId64, (int64_t)(bits << unused) >> unused);
+        }
+    }
+}
+
+static void run_print_result(const waot_value *v, const run_shape *shape)
 {
     printf("%s:", run_type_name(v->type));
     switch (v->type) {
@@ -219,8 +317,7 @@ static void run_print_result(const waot_value *v)
         break;
     }
     case WAOT_ABI_V128:
-        for (int i = 0; i < 16; i++)
-            printf("%s%02x", i ? " " : "", v->of.v128[i]);
+        run_print_v128(v->of.v128, shape);
         break;
     default:
         if (v->of.ref)
@@ -241,7 +338,7 @@ static int run_report(const char *path, const waot_error *err)
 }
 
 static int run_invoke(const char *path, waot_instance *instance, const char *name, char **args,
-                      int arg_count)
+                      int arg_count, const run_shape *shape)
 {
     const waot_abi_functype *type;
     if (waot_func_type(instance, name, &type) != WAOT_OK) {
@@ -271,7 +368,7 @@ static int run_invoke(const char *path, waot_instance *instance, const char *nam
         status = run_report(path, &err);
     } else {
         for (uint32_t i = 0; i < type->result_count; i++)
-            run_print_result(&results[i]);
+            run_print_result(&results[i], shape);
         if (!cli_finish_output())
             status = CLI_EXIT_FAILURE;
     }
@@ -282,6 +379,7 @@ static int run_invoke(const char *path, waot_instance *instance, const char *nam
 static int run_run(int argc, char **argv)
 {
     const char *path = NULL, *invoke = NULL;
+    const run_shape *shape = run_find_shape("i32x4", 5);
     unsigned opt_level = 2;
     int first_arg = argc;
     for (int i = 0; i < argc; i++) {
@@ -292,6 +390,11 @@ static int run_run(int argc, char **argv)
             invoke = argv[i + 1];
             first_arg = i + 2;
             break;
+        } else if (strcmp(arg, "--v128") == 0) {
+            if (i + 1 >= argc || !(shape = run_find_shape(argv[i + 1], strlen(argv[i + 1]))))
+                return cli_usage_error("run", "--v128 needs a shape: i8x16, i16x8, i32x4, i64x2, "
+                                              "f32x4 or f64x2");
+            i++;
         } else if (cli_is_help_option(arg)) {
             run_print_help(stdout);
             return cli_finish_output() ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
@@ -329,11 +432,12 @@ static int run_run(int argc, char **argv)
     } else if (waot_instantiate(linker, module, &instance, &err) != WAOT_OK) {
         exit_status = run_report(path, &err);
     } else if (invoke) {
-        exit_status = run_invoke(path, instance, invoke, argv + first_arg, argc - first_arg);
+        exit_status = run_invoke(path, instance, invoke, argv + first_arg, argc - first_arg,
+                                 shape);
     } else {
         const waot_abi_functype *type;
         if (waot_func_type(instance, "_start", &type) == WAOT_OK)
-            exit_status = run_invoke(path, instance, "_start", NULL, 0);
+            exit_status = run_invoke(path, instance, "_start", NULL, 0, shape);
     }
     waot_instance_free(instance);
     waot_linker_free(linker);
