@@ -141,6 +141,7 @@ bool lower_parametric(lower_func *f, const aot_instr *in);
 bool lower_table(lower_func *f, const aot_instr *in);
 bool lower_reference(lower_func *f, const aot_instr *in);
 bool lower_simd(lower_func *f, const aot_instr *in);
+bool lower_simd_int(lower_func *f, const aot_instr *in);
 
 /* lower_control.c, for the driver: opens the function's own frame, and
  * finishes the function at its final `end`. */

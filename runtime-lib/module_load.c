@@ -16,6 +16,7 @@
 #include "descriptor_check_internal.h"
 #include "error_internal.h"
 #include "host_target_internal.h"
+#include "libm_refs_internal.h"
 #include "module_internal.h"
 #include "address_ranges_internal.h"
 
@@ -188,6 +189,9 @@ static waot_status load_check_descriptor(const char *path, const waot_abi_module
 
 waot_status waot_module_load(const char *path, waot_module **out, waot_error *err)
 {
+    /* Keeps libm_refs.c, and with it libm, in every program that loads
+     * modules (see there). */
+    __asm__ volatile("" : : "r"(waot_rt_libm_refs));
     waot_status status = load_check_elf(path, err);
     if (status != WAOT_OK)
         return status;
