@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `waot run` on modules that trap: each call must end with the spec's trap
-# message on stderr and exit status 3, and the process must not crash.
-# Usage: run-traps.sh WAOT WAT2WASM WORKDIR
+# `waot run` end to end: on modules that trap, each call must end with the
+# spec's trap message on stderr and exit status 3, and the process must not
+# crash; values must cross the command line exactly (v128 lanes, NaN
+# payloads, several results).
+# Usage: run-commands.sh WAOT WAT2WASM WORKDIR
 set -u
 waot=$1 wat2wasm=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 "$wat2wasm" "$here/traps.wat" -o "$work/traps.wasm" || exit 1
+"$wat2wasm" "$here/values.wat" -o "$work/values.wasm" || exit 1
 "$waot" compile "$work/traps.wasm" -o "$work/traps.cwasm" || exit 1
 
 passed=0 failed=0
@@ -36,6 +39,19 @@ done
 expect "missing export" 1 "no exported function named 'nope'" \
   "$waot" run "$work/traps.cwasm" --invoke nope
 expect "bad argument" 2 "is not a i32" "$waot" run "$work/traps.cwasm" --invoke add x 1
+
+v=$work/values.wasm
+expect "v128 through a table" 0 "v128:i32x4:-1,2,-3,-2147483647" \
+  "$waot" run "$v" --invoke via_table i32x4:1,-2,3,2147483647
+expect "v128 global" 0 "v128:i32x4:1,2,3,4" "$waot" run "$v" --invoke swap_global i32x4:9,9,9,9
+expect "v128 as bytes" 0 "v128:i8x16:1,0,0,0,2,0,0,0,3,0,0,0,-1,-1,-1,-1" \
+  "$waot" run "$v" --v128 i8x16 --invoke id i32x4:1,2,3,-1
+expect "f32x4 lanes" 0 "v128:f32x4:1.5,nan,-inf,nan:0x200000" \
+  "$waot" run "$v" --v128 f32x4 --invoke id i32x4:0x3fc00000,0x7fc00000,0xff800000,0x7fa00000
+expect "two results" 0 $'f64:nan:0x1\nf32:0.100000001' "$waot" run "$v" --invoke pair 0.1 nan:0x1
+expect "i64 wraps" 0 "i64:-9223372036854775808" \
+  "$waot" run "$v" --invoke add64 9223372036854775807 1
+expect "bad v128" 2 "is not a v128" "$waot" run "$v" --invoke via_table i32x4:1,2
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
