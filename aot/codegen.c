@@ -70,6 +70,26 @@ void aot_target_dispose(aot_target *t)
     memset(t, 0, sizeof *t);
 }
 
+static bool codegen_copy_message(char *message, char *out, size_t size)
+{
+    size_t len = message ? strlen(message) : 0;
+    bool fits = message && len < size;
+    if (fits)
+        memcpy(out, message, len + 1);
+    else if (size)
+        out[0] = '\0';
+    LLVMDisposeMessage(message);
+    return fits;
+}
+
+bool aot_host_target(char *triple, size_t triple_size, char *cpu, size_t cpu_size,
+                     char *features, size_t features_size)
+{
+    bool ok = codegen_copy_message(LLVMGetDefaultTargetTriple(), triple, triple_size);
+    ok = codegen_copy_message(LLVMGetHostCPUName(), cpu, cpu_size) && ok;
+    return codegen_copy_message(LLVMGetHostCPUFeatures(), features, features_size) && ok;
+}
+
 bool aot_optimise(LLVMModuleRef mod, const aot_target *t, unsigned opt_level, aot_error *err)
 {
     char pipeline[32];

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Bumped whenever aot_codegen_api or the structs it takes change. */
-#define AOT_CODEGEN_API_VERSION 2u
+#define AOT_CODEGEN_API_VERSION 3u
 #define AOT_CODEGEN_ENTRY "aot_codegen_entry"
 #define AOT_CODEGEN_LIBRARY "libwaot-codegen.so"
 
@@ -56,6 +56,11 @@ typedef struct aot_codegen_api {
     /* Compiles a validated module to `output_path`. */
     bool (*compile)(const aot_module *m, const aot_compile_options *options,
                     const char *output_path, aot_compile_timings *timings, aot_error *err);
+    /* What a compile with no target options records in the descriptor: the
+     * host's triple, CPU name and feature string.  Each buffer gets the
+     * NUL-terminated text; false when one of them is too small. */
+    bool (*host_target)(char *triple, size_t triple_size, char *cpu, size_t cpu_size,
+                        char *features, size_t features_size);
 } aot_codegen_api;
 
 typedef const aot_codegen_api *(*aot_codegen_entry_fn)(void);

@@ -2,7 +2,7 @@
  * The back end's one exported symbol: the table of entry points the front
  * end calls through (see codegen_api.h).
  */
-#include "codegen_api.h"
+#include "codegen.h"
 #include "llvm_info.h"
 
 const aot_codegen_api *aot_codegen_entry(void);
@@ -15,6 +15,7 @@ __attribute__((visibility("default"))) const aot_codegen_api *aot_codegen_entry(
         .api_version = AOT_CODEGEN_API_VERSION,
         .llvm_version = aot_llvm_version,
         .compile = aot_compile,
+        .host_target = aot_host_target,
     };
     return &api;
 }

@@ -239,6 +239,7 @@ static LLVMValueRef descriptor_trampoline(descriptor_builder *d, uint32_t type_i
     snprintf(name, sizeof name, "waot:trampoline%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, LLVMFunctionType(lm->t_void, params, 4, false));
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetSection(fn, AOT_CODE_SECTION);
     lower_func f = {.lm = lm, .fn = fn, .func_index = UINT32_MAX};
     LLVMPositionBuilderAtEnd(lm->b, LLVMAppendBasicBlockInContext(lm->llvm, fn, "entry"));
     LLVMValueRef args[t->param_count + 1], results[t->result_count + 1];
@@ -264,6 +265,7 @@ static LLVMValueRef descriptor_host_adapter(descriptor_builder *d, uint32_t type
     snprintf(name, sizeof name, "waot:host_adapter%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, lm->func_types[type_index]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetSection(fn, AOT_CODE_SECTION);
     lower_func f = {.lm = lm, .fn = fn, .func_index = UINT32_MAX};
     LLVMPositionBuilderAtEnd(lm->b, LLVMAppendBasicBlockInContext(lm->llvm, fn, "entry"));
     LLVMTypeRef args_type = LLVMArrayType(d->value, t->param_count ? t->param_count : 1);

@@ -1,9 +1,14 @@
 /*
  * Runs the ld.lld of the LLVM waot was built with (found at configure time,
  * or named by $WAOT_LD_LLD) as a child process: no shell, its diagnostics
- * captured and passed on in the error.  The precompiled module is an ordinary
- * shared object, so the runtime loads it with dlopen; its only undefined
- * symbols are C library routines LLVM may call (memcpy, memset).
+ * captured and passed on in the error.  No LLVM library is involved, so this
+ * lives in the front end and both the back end (precompiled modules) and
+ * `waot build` (executables) use it.
+ *
+ * A precompiled module is an ordinary shared object, loaded with dlopen;
+ * its only undefined symbols are C library routines LLVM may call (memcpy,
+ * ceilf, ...).  An executable is linked like a C program: the C runtime's
+ * start files, the module's object, the waot archives, then libc and libm.
  */
 #include "link.h"
 
@@ -12,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+enum { LINK_MAX_ARGS = 64 };
 
 static const char *link_lld_path(void)
 {
@@ -21,7 +29,8 @@ static const char *link_lld_path(void)
     return env && *env ? env : WAOT_LD_LLD;
 }
 
-bool aot_link_shared(const char *object_path, const char *output_path, aot_error *err)
+/* Runs lld with `args` (after argv[0]) writing `output_path` atomically. */
+static bool link_run(const char *const *args, const char *output_path, aot_error *err)
 {
     char temp_path[4096], log_path[] = "/tmp/waot-lld-XXXXXX";
     snprintf(temp_path, sizeof temp_path, "%s.tmp%ld", output_path, (long)getpid());
@@ -31,10 +40,15 @@ bool aot_link_shared(const char *object_path, const char *output_path, aot_error
     unlink(log_path);
 
     const char *lld = link_lld_path();
-    char *const argv[] = {
-        (char *)lld, "-shared", "--hash-style=gnu", "-z", "now", "-z", "relro", "-z", "noexecstack",
-        "--build-id", "-o", temp_path, (char *)object_path, NULL,
-    };
+    const char *argv[LINK_MAX_ARGS + 4];
+    int argc = 0;
+    argv[argc++] = lld;
+    for (; *args && argc < LINK_MAX_ARGS; args++)
+        argv[argc++] = *args;
+    argv[argc++] = "-o";
+    argv[argc++] = temp_path;
+    argv[argc] = NULL;
+
     pid_t pid = fork();
     if (pid < 0) {
         close(log_fd);
@@ -43,7 +57,7 @@ bool aot_link_shared(const char *object_path, const char *output_path, aot_error
     if (pid == 0) {
         dup2(log_fd, STDOUT_FILENO);
         dup2(log_fd, STDERR_FILENO);
-        execv(lld, argv);
+        execv(lld, (char *const *)argv);
         dprintf(log_fd, "cannot run %s: %s", lld, strerror(errno));
         _exit(127);
     }
@@ -59,7 +73,7 @@ bool aot_link_shared(const char *object_path, const char *output_path, aot_error
         }
         return true;
     }
-    char log[200] = "";
+    char log[240] = "";
     lseek(log_fd, 0, SEEK_SET);
     ssize_t n = read(log_fd, log, sizeof log - 1);
     close(log_fd);
@@ -69,4 +83,75 @@ bool aot_link_shared(const char *object_path, const char *output_path, aot_error
             *c = ' ';
     unlink(temp_path);
     return aot_fail(err, AOT_ERR_IO, 0, "linking failed (%s): %s", lld, log);
+}
+
+bool aot_link_shared(const char *object_path, const char *output_path, aot_error *err)
+{
+    const char *args[] = {
+        "-shared", "--hash-style=gnu", "-z", "now", "-z", "relro", "-z", "noexecstack",
+        "--build-id", object_path, NULL,
+    };
+    return link_run(args, output_path, err);
+}
+
+/* The Debian/Ubuntu multiarch paths of the C runtime for the host. */
+typedef struct link_libc {
+    const char *dir;
+    const char *dynamic_linker;
+} link_libc;
+
+static bool link_host_libc(const char *triple, link_libc *out, aot_error *err)
+{
+    struct utsname host;
+    uname(&host);
+    if (!triple)
+        triple = host.machine;
+    size_t arch_len = strcspn(triple, "-");
+    if (strlen(host.machine) != arch_len || strncmp(triple, host.machine, arch_len) != 0)
+        return aot_fail(err, AOT_ERR_LIMIT, 0,
+                        "cannot link an executable for %s on a %s host (no C library for it)",
+                        triple, host.machine);
+    if (strcmp(host.machine, "x86_64") == 0)
+        *out = (link_libc){"/usr/lib/x86_64-linux-gnu", "/lib64/ld-linux-x86-64.so.2"};
+    else if (strcmp(host.machine, "aarch64") == 0)
+        *out = (link_libc){"/usr/lib/aarch64-linux-gnu", "/lib/ld-linux-aarch64.so.1"};
+    else
+        return aot_fail(err, AOT_ERR_LIMIT, 0, "linking executables on %s is not supported",
+                        host.machine);
+    char probe[512];
+    snprintf(probe, sizeof probe, "%s/Scrt1.o", out->dir);
+    if (access(probe, R_OK) != 0)
+        return aot_fail(err, AOT_ERR_IO, 0, "cannot find the C runtime (%s): install libc6-dev",
+                        probe);
+    return true;
+}
+
+bool aot_link_executable(const char *object_path, const char *const *archives,
+                         const char *triple, const char *output_path, aot_error *err)
+{
+    link_libc libc = {0};
+    if (!link_host_libc(triple, &libc, err))
+        return false;
+    char scrt1[512], crti[512], crtn[512], search[520];
+    snprintf(scrt1, sizeof scrt1, "%s/Scrt1.o", libc.dir);
+    snprintf(crti, sizeof crti, "%s/crti.o", libc.dir);
+    snprintf(crtn, sizeof crtn, "%s/crtn.o", libc.dir);
+    snprintf(search, sizeof search, "-L%s", libc.dir);
+    const char *args[LINK_MAX_ARGS];
+    int n = 0;
+    const char *head[] = {"-pie", "--hash-style=gnu", "--eh-frame-hdr", "-z", "now", "-z",
+                          "relro", "-z", "noexecstack", "--build-id", "-dynamic-linker",
+                          libc.dynamic_linker, scrt1, crti, search, object_path};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        args[n++] = head[i];
+    /* The archives may refer to each other: let lld revisit them. */
+    args[n++] = "--start-group";
+    for (; *archives && n < LINK_MAX_ARGS - 8; archives++)
+        args[n++] = *archives;
+    args[n++] = "--end-group";
+    args[n++] = "-lm";
+    args[n++] = "-lc";
+    args[n++] = crtn;
+    args[n] = NULL;
+    return link_run(args, output_path, err);
 }

@@ -1,5 +1,6 @@
 /*
- * Linking an object into a precompiled module (a shared object) with lld.
+ * Linking with lld: an object into a precompiled module (a shared object),
+ * or objects and the runtime's archives into a standalone executable.
  */
 #ifndef AOT_LINK_H
 #define AOT_LINK_H
@@ -12,5 +13,13 @@
  * appears whole or not at all: lld writes a temporary beside it, renamed
  * into place on success. */
 bool aot_link_shared(const char *object_path, const char *output_path, aot_error *err);
+
+/* Links `object_path` and the static archives `archives` (NULL-terminated,
+ * in link order) into a position-independent executable against the
+ * host's C library, for `triple` (whose architecture must be the host's;
+ * NULL: the host's).
+ * Atomic like aot_link_shared. */
+bool aot_link_executable(const char *object_path, const char *const *archives,
+                         const char *triple, const char *output_path, aot_error *err);
 
 #endif

@@ -109,6 +109,7 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
         lower_function_name(m, i, symbol, sizeof symbol);
         LLVMValueRef fn = LLVMAddFunction(lm->mod, symbol, lm->func_types[m->funcs[i].type_index]);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
+        LLVMSetSection(fn, AOT_CODE_SECTION);
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                                 LLVMCreateEnumAttribute(llvm, lm->kind_nounwind, 0));
         /* A frame larger than the guard page must touch it page by page, so

@@ -26,6 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The section every compiled function goes into.  A C identifier, so the
+ * linker defines __start_/__stop_ symbols for it: a program that links
+ * compiled code in statically registers that range as wasm code with the
+ * runtime's fault handler, and nothing else. */
+#define AOT_CODE_SECTION "waot_code"
+
 typedef struct lower_module {
     const aot_module *m;
     LLVMContextRef llvm;

@@ -19,6 +19,7 @@ static const cli_command *const main_commands[] = {
     &cli_inspect_command,
     &cli_compile_command,
     &cli_run_command,
+    &cli_build_command,
 };
 
 enum { MAIN_COMMAND_COUNT = sizeof main_commands / sizeof main_commands[0] };

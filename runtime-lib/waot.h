@@ -41,11 +41,14 @@ typedef enum waot_status {
     WAOT_ERROR_NOT_FOUND, /* no export with that name and kind */
     WAOT_ERROR_ARGUMENT,  /* wrong number or types of values for the call */
     WAOT_ERROR_NOMEM,     /* out of memory or address space */
+    WAOT_ERROR_EXIT,      /* the program asked to exit (WASI proc_exit); see exit_code */
+    WAOT_ERROR_WASI,      /* WASI could not be set up (a preopen is missing, ...) */
 } waot_status;
 
 typedef struct waot_error {
     waot_status status;
     waot_abi_trap trap;   /* for WAOT_ERROR_TRAP */
+    int exit_code;        /* for WAOT_ERROR_EXIT */
     char message[256];    /* one line: for traps, the spec's message first */
 } waot_error;
 
@@ -123,5 +126,35 @@ waot_status waot_func_type_n(const waot_instance *instance, const char *name, si
                              const waot_abi_functype **type);
 waot_status waot_global_get_n(const waot_instance *instance, const char *name, size_t name_len,
                               waot_value *out);
+
+/* ---- WASI preview1 ---- */
+
+/* A host directory made visible to the module under `guest_path`: the only
+ * files a WASI module can reach. */
+typedef struct waot_wasi_preopen {
+    const char *host_path;
+    const char *guest_path;
+} waot_wasi_preopen;
+
+typedef struct waot_wasi_config {
+    int argc;
+    const char *const *argv;      /* argv[0]: the program's name */
+    const char *const *environ;   /* "KEY=VALUE" strings, NULL-terminated; NULL: none */
+    const waot_wasi_preopen *preopens;
+    size_t preopen_count;
+    int stdin_fd, stdout_fd, stderr_fd; /* host descriptors behind guest fds 0, 1, 2 */
+} waot_wasi_config;
+
+typedef struct waot_wasi waot_wasi;
+
+/* Opens the preopened directories (a missing one is WAOT_ERROR_WASI) and
+ * copies what else it needs from `config`. */
+waot_status waot_wasi_new(const waot_wasi_config *config, waot_wasi **out, waot_error *err);
+void waot_wasi_free(waot_wasi *wasi);
+
+/* Defines every wasi_snapshot_preview1 function in `linker`, bound to
+ * `wasi`, which must outlive the instances that import them.  proc_exit ends
+ * the current call with WAOT_ERROR_EXIT and the status in exit_code. */
+waot_status waot_wasi_define(waot_linker *linker, waot_wasi *wasi);
 
 #endif

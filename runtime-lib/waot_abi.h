@@ -22,7 +22,7 @@
 #define WAOT_ABI_VERSION 1u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
-#define WAOT_ABI_MODULE_SYMBOL "waot_module_descriptor"
+#define WAOT_ABI_MODULE_SYMBOL "waot_compiled_module"
 
 /* Value types, by their WebAssembly binary encoding. */
 enum {

@@ -1,6 +1,6 @@
 /*
  * A shared object that is not a precompiled module: it has no
- * waot_module_descriptor symbol.  The loader must refuse it.
+ * waot_compiled_module symbol.  The loader must refuse it.
  */
 int fake_not_a_module(int x);
 

@@ -1,6 +1,6 @@
 /*
  * Stand-ins for precompiled module files: a shared object defining
- * waot_module_descriptor like the compiler's output, built once per
+ * waot_compiled_module like the compiler's output, built once per
  * FAKE_VARIANT_* macro.  VALID loads and runs (its "wasm code" is this
  * object's text, so a guard-page fault in it must become a trap); the other
  * variants each break one thing the loader checks.  Plain C without libc
@@ -81,7 +81,7 @@ static const waot_abi_export fake_exports[] = {
 
 /* Not const: the cpu_from_env variant edits its features before the
  * loader looks, from a constructor that runs at dlopen. */
-__attribute__((visibility("default"))) waot_abi_module waot_module_descriptor = {
+__attribute__((visibility("default"))) waot_abi_module waot_compiled_module = {
     .magic = FAKE_MAGIC,
     .abi_version = FAKE_ABI_VERSION,
     .compiler_version = "fake 0",
@@ -104,6 +104,6 @@ __attribute__((constructor)) static void fake_features_from_env(void)
 {
     const char *features = getenv("WAOT_FAKE_CPU_FEATURES");
     if (features)
-        waot_module_descriptor.cpu_features = features;
+        waot_compiled_module.cpu_features = features;
 }
 #endif

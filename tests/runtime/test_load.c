@@ -182,7 +182,7 @@ Test(load, elf_that_is_not_a_loadable_shared_object)
 Test(load, shared_object_without_descriptor)
 {
     expect_refusal(FAKE_NO_DESCRIPTOR,
-                   "not a waot precompiled module (no waot_module_descriptor symbol)");
+                   "not a waot precompiled module (no waot_compiled_module symbol)");
 }
 
 Test(load, wrong_magic)

@@ -242,6 +242,10 @@ static const char *script_status_name(waot_status status)
         return "argument error";
     case WAOT_ERROR_NOMEM:
         return "out of memory";
+    case WAOT_ERROR_EXIT:
+        return "exit";
+    case WAOT_ERROR_WASI:
+        return "WASI error";
     }
     return "unknown status";
 }
