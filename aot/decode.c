@@ -22,6 +22,9 @@
 /* Local variables a function may declare.  The binary format allows 2^32-1;
  * we hold each local's type in memory, so we take the limit JS engines use. */
 enum { DECODE_MAX_LOCALS = 50000 };
+/* Parameters and results of one function type, as JS engines limit them;
+ * the compiler keeps per-call arrays of this size on the stack. */
+enum { DECODE_MAX_TYPE_ARITY = 1000 };
 
 typedef struct decoder {
     aot_module *m;
@@ -148,9 +151,14 @@ static bool decode_type_section(decoder *d)
         aot_valtype *vt[2];
         uint32_t n[2];
         for (int k = 0; k < 2; k++) {
+            const uint8_t *count_at = d->r.p;
             if (!decode_vec(d, &n[k], (void **)&vt[k], 1,
                             k == 0 ? "function param count" : "function result count"))
                 return false;
+            if (n[k] > DECODE_MAX_TYPE_ARITY)
+                return aot_fail(d->err, AOT_ERR_LIMIT, (size_t)(count_at - d->r.base),
+                                "too many %s (%u; waot's limit is %d)",
+                                k == 0 ? "parameters" : "results", n[k], DECODE_MAX_TYPE_ARITY);
             for (uint32_t j = 0; j < n[k]; j++)
                 if (!aot_read_valtype(&d->r, &vt[k][j], k == 0 ? "param type" : "result type"))
                     return false;

@@ -308,14 +308,17 @@ static LLVMValueRef descriptor_types_array(descriptor_builder *d)
     LLVMValueRef *items = calloc(m->type_count + 1, sizeof *items);
     for (uint32_t i = 0; i < m->type_count; i++) {
         const aot_functype *t = &m->types[i];
-        uint8_t codes[t->param_count + t->result_count + 1];
-        memcpy(codes, t->params, t->param_count);
-        memcpy(codes + t->param_count, t->results, t->result_count);
+        uint8_t *codes = malloc((size_t)t->param_count + t->result_count + 1);
+        if (t->param_count)
+            memcpy(codes, t->params, t->param_count);
+        if (t->result_count)
+            memcpy(codes + t->param_count, t->results, t->result_count);
         LLVMValueRef fields[] = {
             descriptor_i32(d, t->param_count), descriptor_i32(d, t->result_count),
             descriptor_bytes(d, codes, t->param_count + t->result_count),
             descriptor_trampoline(d, i), descriptor_host_adapter(d, i)};
         items[i] = LLVMConstNamedStruct(d->functype, fields, 5);
+        free(codes);
     }
     LLVMValueRef array = descriptor_array(d, d->functype, items, m->type_count, "waot.types");
     free(items);

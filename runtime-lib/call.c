@@ -2,7 +2,8 @@
  * waot_call: calling an exported function by name with typed values.  The
  * values are checked against the function's type, packed into the
  * waot_abi_value arrays its trampoline reads and writes, and the call goes
- * through waot_rt_call_guarded, which turns a trap into WAOT_ERROR_TRAP.
+ * through waot_rt_call_guarded, which turns a trap into WAOT_ERROR_TRAP and
+ * an exit (WASI's proc_exit) into WAOT_ERROR_EXIT.
  */
 #include "waot.h"
 

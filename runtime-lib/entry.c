@@ -7,6 +7,9 @@
  * so nested host->wasm->host->wasm calls each catch their own traps and a
  * trap never crosses a thread.
  *
+ * An exit (waot_rt_exit, for WASI's proc_exit) unwinds the same way with a
+ * value outside the trap enum, the exit code kept in TLS beside it.
+ *
  * Jump buffers do not save the signal mask (no syscall per call): the fault
  * handler is installed with SA_NODEFER and an empty sa_mask, so jumping out
  * of it leaves the mask as the call found it.
@@ -50,6 +53,8 @@ static _Thread_local entry_record *entry_innermost TLS_MODEL;
 static _Thread_local entry_thread entry_this_thread TLS_MODEL;
 /* The table element the last trap was about, or -1. */
 static _Thread_local int64_t entry_trap_element TLS_MODEL = -1;
+/* The status of the last waot_rt_exit. */
+static _Thread_local int entry_exit_code TLS_MODEL;
 
 static void entry_prepare_thread(void)
 {
@@ -129,6 +134,18 @@ void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
         trap = WAOT_TRAP_COUNT;
     entry_trap_element = index;
     waot_rt_unwind((waot_abi_trap)trap);
+}
+
+void waot_rt_exit(int code)
+{
+    entry_trap_element = -1;
+    entry_exit_code = code;
+    waot_rt_unwind(WAOT_RT_UNWIND_EXIT);
+}
+
+int waot_rt_exit_code(void)
+{
+    return entry_exit_code;
 }
 
 int64_t waot_rt_take_trap_element(void)

@@ -18,8 +18,8 @@
 /* Calls trampoline(callee->code, callee->ctx, args, results), catching
  * traps.  `caller` is the context of the instance the host called into; it
  * and the callee's context (unless the callee is a host function, whose ctx
- * is a closure) get the thread's stack limit first.  Returns WAOT_TRAP_NONE
- * or the trap that ended the call. */
+ * is a closure) get the thread's stack limit first.  Returns WAOT_TRAP_NONE,
+ * the trap that ended the call, or WAOT_RT_UNWIND_EXIT (below). */
 waot_abi_trap waot_rt_call_guarded(waot_abi_context *caller, const waot_abi_funcref *callee,
                                    bool callee_is_host, waot_abi_trampoline trampoline,
                                    const waot_abi_value *args, waot_abi_value *results);
@@ -34,6 +34,20 @@ __attribute__((noreturn)) void waot_rt_trap_element(waot_abi_context *ctx, uint3
 /* The element index of the last trap on this thread, or -1 when it named
  * none; reading it forgets it. */
 int64_t waot_rt_take_trap_element(void);
+
+/* The value waot_rt_call_guarded returns when the call ended by
+ * waot_rt_exit rather than a trap: outside the trap enum (compiled code's
+ * unknown codes become WAOT_TRAP_COUNT), and never a waot_abi.h trap. */
+#define WAOT_RT_UNWIND_EXIT ((waot_abi_trap)(WAOT_TRAP_COUNT + 1))
+
+/* Ends the innermost host->wasm call on this thread, unwinding its wasm
+ * frames like a trap: records `code` and jumps to that entry, which then
+ * returns WAOT_RT_UNWIND_EXIT.  What WASI's proc_exit does; called from a host
+ * function, so wasm code is always below it.  Aborts when there is no
+ * entry. */
+__attribute__((noreturn)) void waot_rt_exit(int code);
+/* The code of the last waot_rt_exit on this thread. */
+int waot_rt_exit_code(void);
 
 /* For the fault handler; all async-signal-safe. */
 /* Whether this thread is inside a host->wasm entry. */

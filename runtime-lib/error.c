@@ -29,6 +29,14 @@ waot_status waot_rt_fail(waot_error *err, waot_status status, const char *format
 
 waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap)
 {
+    if (trap == WAOT_RT_UNWIND_EXIT) {
+        int code = waot_rt_exit_code();
+        waot_rt_take_trap_element();
+        waot_rt_fail(err, WAOT_ERROR_EXIT, "exit with status %d", code);
+        if (err)
+            err->exit_code = code;
+        return WAOT_ERROR_EXIT;
+    }
     int64_t element = waot_rt_take_trap_element();
     if (element >= 0)
         waot_rt_fail(err, WAOT_ERROR_TRAP, "%s %lld", waot_abi_trap_message(trap),

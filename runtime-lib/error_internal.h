@@ -16,8 +16,10 @@
 waot_status waot_rt_fail(waot_error *err, waot_status status, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Fills `err` for a trap: WAOT_ERROR_TRAP, the trap code and its spec
- * message. */
+/* Fills `err` for how a guarded call ended (waot_rt_call_guarded's
+ * result, not WAOT_TRAP_NONE): for a trap, WAOT_ERROR_TRAP, the trap code
+ * and its spec message; for WAOT_RT_UNWIND_EXIT, WAOT_ERROR_EXIT and the
+ * exit code.  Returns that status. */
 waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap);
 
 /* Resets `err` to WAOT_OK with an empty message. */

@@ -14,7 +14,9 @@
  * live on in an imported table (or, after a start function, in an imported
  * global), so such an instance is never freed: it is kept on an orphan
  * list (reachable, so leak checkers stay quiet) for the life of the
- * process.  Otherwise a failed instance is freed at once.
+ * process.  Otherwise a failed instance is freed at once.  A start
+ * function that exits (WASI's proc_exit) fails the instantiation the same
+ * way, with WAOT_ERROR_EXIT and its exit code.
  */
 #include "waot.h"
 

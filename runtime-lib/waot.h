@@ -142,9 +142,15 @@ typedef struct waot_wasi_config {
     const char *const *environ;   /* "KEY=VALUE" strings, NULL-terminated; NULL: none */
     const waot_wasi_preopen *preopens;
     size_t preopen_count;
-    int stdin_fd, stdout_fd, stderr_fd; /* host descriptors behind guest fds 0, 1, 2 */
+    /* Host descriptors behind guest fds 0, 1, 2, duplicated (the guest
+     * closing its copy leaves the host's open); a negative one leaves that
+     * guest fd closed.  Preopens become guest fds 3, 4, ... in order. */
+    int stdin_fd, stdout_fd, stderr_fd;
 } waot_wasi_config;
 
+/* A WASI environment: copies of the arguments and environment, and the
+ * guest's descriptor table.  Used by one thread at a time, like an
+ * instance. */
 typedef struct waot_wasi waot_wasi;
 
 /* Opens the preopened directories (a missing one is WAOT_ERROR_WASI) and

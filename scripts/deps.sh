@@ -9,6 +9,7 @@ packages=(
   llvm-19-dev lld-19 liblld-19-dev  # code generation and linking
   libcriterion-dev              # unit tests
   wabt                          # wast2json for the spec suite, wat2wasm for examples
+  clang-19 wasi-libc libclang-rt-19-dev-wasm32  # WASI tests: C programs built for wasm32-wasi
 )
 
 missing=()

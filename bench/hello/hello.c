@@ -1,0 +1,8 @@
+/* The startup benchmark's program: print one line and exit. */
+#include <stdio.h>
+
+int main(void)
+{
+    puts("hello, world");
+    return 0;
+}

@@ -1,0 +1,4 @@
+;; A WASI import with the wrong type is a link error, not a crash.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32) (result i32)))
+  (func (export "_start")))
