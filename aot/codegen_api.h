@@ -70,4 +70,8 @@ typedef const aot_codegen_api *(*aot_codegen_entry_fn)(void);
  * where it looked and what dlopen said. */
 bool aot_codegen_load(const aot_codegen_api **out, aot_error *err);
 
+/* The path aot_codegen_load would load, without loading it: for callers
+ * that only need to know which back end it is (the cache keys on it). */
+bool aot_codegen_locate(char *out, size_t size);
+
 #endif

@@ -1,8 +1,8 @@
 /*
- * Finding and loading the LLVM back end (see codegen_api.h).  The places
- * tried, in order: $WAOT_CODEGEN (a path to the object, for tests and
- * unusual installs), the running executable's directory (the build tree),
- * and ../lib/waot relative to it (an install).
+ * Finding and loading the LLVM back end (see codegen_api.h).  Where it is:
+ * $WAOT_CODEGEN (a path to the object, for tests and unusual installs),
+ * else the running executable's directory (the build tree), else
+ * ../lib/waot relative to it (an install).
  */
 #include "codegen_api.h"
 
@@ -25,34 +25,39 @@ static void *codegen_try(const char *path, char *why, size_t why_size)
     return handle;
 }
 
+bool aot_codegen_locate(char *out, size_t size)
+{
+    const char *override = getenv("WAOT_CODEGEN");
+    if (override && *override) {
+        snprintf(out, size, "%s", override);
+        return true;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(out, size, "%s/%s", exe, AOT_CODEGEN_LIBRARY);
+    if (access(out, R_OK) == 0)
+        return true;
+    snprintf(out, size, "%s/../lib/waot/%s", exe, AOT_CODEGEN_LIBRARY);
+    return access(out, R_OK) == 0;
+}
+
 bool aot_codegen_load(const aot_codegen_api **out, aot_error *err)
 {
     if (codegen_loaded) {
         *out = codegen_loaded;
         return true;
     }
-    char why[512] = "";
+    char why[512] = "", path[PATH_MAX + 64];
     void *handle = NULL;
-    const char *override = getenv("WAOT_CODEGEN");
-    if (override && *override) {
-        handle = codegen_try(override, why, sizeof why);
-    } else {
-        char exe[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n <= 0)
-            return aot_fail(err, AOT_ERR_IO, 0, "cannot locate the waot executable to find %s",
-                            AOT_CODEGEN_LIBRARY);
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        *slash = '\0';
-        char path[PATH_MAX + 64];
-        snprintf(path, sizeof path, "%s/%s", exe, AOT_CODEGEN_LIBRARY);
+    if (!aot_codegen_locate(path, sizeof path))
+        snprintf(why, sizeof why, "%s is neither beside waot nor in ../lib/waot",
+                 AOT_CODEGEN_LIBRARY);
+    else
         handle = codegen_try(path, why, sizeof why);
-        if (!handle) {
-            snprintf(path, sizeof path, "%s/../lib/waot/%s", exe, AOT_CODEGEN_LIBRARY);
-            handle = codegen_try(path, why, sizeof why);
-        }
-    }
     if (!handle)
         return aot_fail(err, AOT_ERR_IO, 0, "cannot load the LLVM back end: %s", why);
     aot_codegen_entry_fn entry;

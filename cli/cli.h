@@ -37,6 +37,7 @@ extern const cli_command cli_validate_command;
 extern const cli_command cli_inspect_command;
 extern const cli_command cli_compile_command;
 extern const cli_command cli_run_command;
+extern const cli_command cli_cache_command;
 extern const cli_command cli_build_command;
 
 /* Prints "waot: MESSAGE" (or "waot COMMAND: MESSAGE") and a hint to --help

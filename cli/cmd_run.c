@@ -1,12 +1,14 @@
 /*
- * `waot run FILE [--invoke NAME [ARG...]]`: loads a precompiled module (or
- * compiles a .wasm to a temporary one first), instantiates it and calls an
- * export, printing its results.  Arguments are parsed by the export's
- * parameter types; results are printed one per line as TYPE:VALUE.  A trap
- * ends the command with its message and exit status 3.
+ * `waot run FILE [options] [ARGS...]`: gets a loaded module (a .cwasm as it
+ * is; a .wasm through the compiled-module cache, cache.c), gives it WASI
+ * preview1 (arguments, environment, preopened directories, stdio), then
+ * instantiates it and calls `_start` or the export --invoke names.  Values
+ * for --invoke are parsed by the export's parameter types and its results
+ * printed one per line as TYPE:VALUE.  The exit status is the program's
+ * when it exits through WASI, 3 with the message when it traps.
  */
+#include "cache.h"
 #include "cli.h"
-#include "codegen_api.h"
 #include "waot.h"
 
 #include <errno.h>
@@ -20,15 +22,42 @@ enum { RUN_EXIT_TRAP = 3 };
 
 static void run_print_help(FILE *out)
 {
-    fputs("Usage: waot run [options] FILE.wasm|FILE.cwasm [--invoke NAME [ARG...]]\n"
+    fputs("Usage: waot run [options] FILE.wasm|FILE.cwasm [options] [--] [ARGS...]\n"
+          "       waot run [options] FILE.wasm|FILE.cwasm [options] --invoke NAME [VALUE...]\n"
           "\n"
-          "Instantiate a module and call one of its exported functions.  A .wasm\n"
-          "file is compiled first (to a temporary precompiled module); a .cwasm\n"
-          "made by `waot compile` is loaded as it is.  Without --invoke the module\n"
-          "is instantiated (running its start function) and its `_start` export,\n"
-          "if any, is called.\n"
+          "Run a WebAssembly program with WASI preview1, or call one of a module's\n"
+          "exported functions.  A .wasm file is compiled for this machine and kept in\n"
+          "the compiled-module cache (see `waot cache --help`), so running it again\n"
+          "does not compile it again; a .cwasm made by `waot compile` is loaded as\n"
+          "it is.  Without --invoke the module is instantiated (running its start\n"
+          "function) and its `_start` export, if any, is called.\n"
           "\n"
-          "Arguments follow the function's parameter types:\n"
+          "The program sees ARGS as its arguments, after its name (the module file's\n"
+          "name without its directory).  Options may come before or after FILE; the\n"
+          "first argument after FILE that is not an option, and everything after\n"
+          "`--`, belong to the program.\n"
+          "\n"
+          "Options:\n"
+          "  --dir HOST[::GUEST]  let the program use the host directory HOST, under\n"
+          "                       the name GUEST (default: HOST); repeatable\n"
+          "  --env NAME=VALUE     set an environment variable for the program; --env\n"
+          "                       NAME passes the host's value of NAME; repeatable\n"
+          "  --inherit-env        give the program the whole host environment (--env\n"
+          "                       entries override); by default it gets only --env's\n"
+          "  --invoke NAME        call the export NAME instead of `_start`; the\n"
+          "                       remaining arguments are its values (below) and its\n"
+          "                       results are printed\n"
+          "  -O0 .. -O3           optimisation level when compiling a .wasm (default -O2)\n"
+          "  --cache-dir DIR      keep compiled modules in DIR (default:\n"
+          "                       $XDG_CACHE_HOME/waot, else ~/.cache/waot)\n"
+          "  --no-cache           compile a .wasm to a temporary file, as if new\n"
+          "  -v, --verbose        say on stderr whether the cache had the module\n"
+          "                       (\"cache hit\") or it was compiled (\"cache miss\")\n"
+          "  --v128 SHAPE         lanes to print v128 results as: i8x16, i16x8, i32x4\n"
+          "                       (default), i64x2, f32x4 or f64x2\n"
+          "  -h, --help           show this help and exit\n"
+          "\n"
+          "Values for --invoke follow the function's parameter types:\n"
           "  i32, i64    decimal or 0x hexadecimal, signed or unsigned (-1, 4294967295)\n"
           "  f32, f64    decimal or hex floats, inf, -inf, nan, nan:0xPAYLOAD\n"
           "  v128        SHAPE:LANES, lanes comma-separated, lane 0 first:\n"
@@ -41,16 +70,10 @@ static void run_print_help(FILE *out)
           "back to the same bits; v128 results in the --v128 shape, e.g.\n"
           "v128:i32x4:1,2,3,4.\n"
           "\n"
-          "Options:\n"
-          "  --invoke NAME   the export to call; the remaining arguments are its\n"
-          "                  arguments\n"
-          "  -O0 .. -O3      optimisation level when compiling a .wasm (default -O2)\n"
-          "  --v128 SHAPE    lanes to print v128 results as: i8x16, i16x8, i32x4\n"
-          "                  (default), i64x2, f32x4 or f64x2\n"
-          "  -h, --help      show this help and exit\n"
-          "\n"
-          "Exit status: 0 on success, 1 if the module cannot be loaded, linked or\n"
-          "called, 2 for a bad command line, 3 if the call trapped.\n",
+          "Exit status: the program's own when it exits through WASI (proc_exit;\n"
+          "a status outside 0..255 becomes 1), 0 when it returns from `_start` or the\n"
+          "call succeeds, 1 if the module cannot be read, compiled, loaded or linked,\n"
+          "2 for a bad command line, 3 if the code trapped.\n",
           out);
 }
 
@@ -58,39 +81,6 @@ static bool run_has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Compiles `path` (a .wasm) into a temporary precompiled module whose path
- * goes to `out` (the caller unlinks it). */
-static bool run_compile(const char *path, unsigned opt_level, char *out, size_t out_size)
-{
-    cli_loaded_module loaded;
-    if (!cli_load_module(path, &loaded))
-        return false;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(out, out_size, "%s/waot-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(out);
-    aot_error err;
-    aot_error_clear(&err);
-    const aot_codegen_api *codegen;
-    aot_compile_options options = {.opt_level = opt_level, .emit = AOT_EMIT_CWASM,
-                                   .waot_version = WAOT_VERSION, .wasm = loaded.bytes,
-                                   .wasm_size = loaded.size};
-    aot_compile_timings timings;
-    bool ok = fd >= 0;
-    if (!ok)
-        aot_fail(&err, AOT_ERR_IO, 0, "cannot create a temporary file: %s", strerror(errno));
-    else
-        close(fd);
-    ok = ok && aot_codegen_load(&codegen, &err) &&
-         codegen->compile(loaded.module, &options, out, &timings, &err);
-    if (!ok) {
-        cli_report_error(path, &err);
-        if (fd >= 0)
-            unlink(out);
-    }
-    cli_loaded_module_free(&loaded);
-    return ok;
 }
 
 static const char *run_type_name(uint32_t type)
@@ -328,11 +318,21 @@ static void run_print_result(const waot_value *v, const run_shape *shape)
     putchar('\n');
 }
 
+/* The exit status for a failed load, instantiation or call: the program's
+ * own when it exited through WASI (quietly), 3 after the message for a
+ * trap, 1 after it otherwise. */
 static int run_report(const char *path, const waot_error *err)
 {
+    if (err->status == WAOT_ERROR_EXIT)
+        return err->exit_code >= 0 && err->exit_code <= 255 ? err->exit_code : CLI_EXIT_FAILURE;
+    /* The runtime's load errors start with the path already. */
+    const char *message = err->message;
+    size_t n = strlen(path);
+    if (strncmp(message, path, n) == 0 && message[n] == ':' && message[n + 1] == ' ')
+        message += n + 2;
     cli_write_one_line(stderr, path);
     fputs(err->status == WAOT_ERROR_TRAP ? ": trap: " : ": error: ", stderr);
-    cli_write_one_line(stderr, err->message);
+    cli_write_one_line(stderr, message);
     fputc('\n', stderr);
     return err->status == WAOT_ERROR_TRAP ? RUN_EXIT_TRAP : CLI_EXIT_FAILURE;
 }
@@ -376,78 +376,304 @@ static int run_invoke(const char *path, waot_instance *instance, const char *nam
     return status;
 }
 
-static int run_run(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct run_options {
+    const char *path;
+    const char *invoke;       /* NULL: `_start` when exported */
+    char **invoke_args;
+    int invoke_arg_count;
+    char **program_args;      /* the program's arguments after its name */
+    int program_arg_count;
+    const run_shape *shape;
+    cli_cache_request cache;
+    waot_wasi_preopen *preopens; /* argc entries allocated */
+    size_t preopen_count;
+    const char **env;         /* --env arguments in order, argc entries allocated */
+    size_t env_count;
+    bool inherit_env;
+} run_options;
+
+static void run_options_free(run_options *o)
 {
-    const char *path = NULL, *invoke = NULL;
-    const run_shape *shape = run_find_shape("i32x4", 5);
-    unsigned opt_level = 2;
-    int first_arg = argc;
+    free(o->preopens);
+    free(o->env);
+}
+
+/* HOST[::GUEST]; the first "::" separates them. */
+static bool run_add_preopen(run_options *o, const char *arg)
+{
+    const char *sep = strstr(arg, "::");
+    waot_wasi_preopen *p = &o->preopens[o->preopen_count];
+    if (!sep) {
+        p->host_path = arg;
+        p->guest_path = arg;
+    } else {
+        char *host = strndup(arg, (size_t)(sep - arg));
+        if (!host)
+            return false;
+        p->host_path = host;
+        p->guest_path = sep + 2;
+    }
+    if (!p->host_path[0] || !p->guest_path[0]) {
+        if (sep)
+            free((char *)p->host_path);
+        return false;
+    }
+    o->preopen_count++;
+    return true;
+}
+
+static void run_free_preopens(run_options *o)
+{
+    for (size_t i = 0; i < o->preopen_count; i++) {
+        if (o->preopens[i].host_path != o->preopens[i].guest_path)
+            free((char *)o->preopens[i].host_path);
+    }
+}
+
+/* Parses the command line; returns -1 to go on, or an exit status. */
+static int run_parse(int argc, char **argv, run_options *o)
+{
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
-        if (strcmp(arg, "--invoke") == 0) {
-            if (i + 1 >= argc)
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--") == 0) {
+            if (!o->path) {
+                if (!value)
+                    return cli_usage_error("run", "no module file after '--'");
+                o->path = value;
+                i++;
+            }
+            o->program_args = argv + i + 1;
+            o->program_arg_count = argc - i - 1;
+            return -1;
+        } else if (strcmp(arg, "--invoke") == 0) {
+            if (!value)
                 return cli_usage_error("run", "--invoke needs a function name");
-            invoke = argv[i + 1];
-            first_arg = i + 2;
-            break;
+            o->invoke = value;
+            o->invoke_args = argv + i + 2;
+            o->invoke_arg_count = argc - i - 2;
+            return -1;
         } else if (strcmp(arg, "--v128") == 0) {
-            if (i + 1 >= argc || !(shape = run_find_shape(argv[i + 1], strlen(argv[i + 1]))))
+            if (!value || !(o->shape = run_find_shape(value, strlen(value))))
                 return cli_usage_error("run", "--v128 needs a shape: i8x16, i16x8, i32x4, i64x2, "
                                               "f32x4 or f64x2");
             i++;
+        } else if (strcmp(arg, "--dir") == 0) {
+            if (!value || !run_add_preopen(o, value))
+                return cli_usage_error("run", "--dir needs HOST or HOST::GUEST, both non-empty");
+            i++;
+        } else if (strcmp(arg, "--env") == 0) {
+            if (!value || value[0] == '=' || value[0] == '\0')
+                return cli_usage_error("run", "--env needs NAME=VALUE or NAME");
+            o->env[o->env_count++] = value;
+            i++;
+        } else if (strcmp(arg, "--inherit-env") == 0) {
+            o->inherit_env = true;
+        } else if (strcmp(arg, "--cache-dir") == 0) {
+            if (!value || !value[0])
+                return cli_usage_error("run", "--cache-dir needs a directory");
+            o->cache.dir = value;
+            i++;
+        } else if (strcmp(arg, "--no-cache") == 0) {
+            o->cache.use_cache = false;
+        } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            o->cache.verbose = true;
         } else if (cli_is_help_option(arg)) {
             run_print_help(stdout);
             return cli_finish_output() ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
         } else if (strlen(arg) == 3 && arg[0] == '-' && arg[1] == 'O' && arg[2] >= '0' &&
                    arg[2] <= '3') {
-            opt_level = (unsigned)(arg[2] - '0');
+            o->cache.opt_level = (unsigned)(arg[2] - '0');
         } else if (arg[0] == '-' && arg[1] != '\0') {
+            if (o->path)
+                return cli_usage_error("run", "unknown option '%s' (the program's own options "
+                                              "go after '--')", arg);
             return cli_usage_error("run", "unknown option '%s'", arg);
-        } else if (path) {
-            return cli_usage_error("run", "one module at a time ('%s' and '%s')", path, arg);
+        } else if (!o->path) {
+            o->path = arg;
         } else {
-            path = arg;
+            o->program_args = argv + i;
+            o->program_arg_count = argc - i;
+            return -1;
         }
     }
-    if (!path)
-        return cli_usage_error("run", "no module file");
+    return -1;
+}
 
-    char compiled[4096] = "";
-    if (!run_has_suffix(path, ".cwasm") && !run_compile(path, opt_level, compiled, sizeof compiled))
-        return CLI_EXIT_FAILURE;
+static size_t run_name_length(const char *entry)
+{
+    const char *eq = strchr(entry, '=');
+    return eq ? (size_t)(eq - entry) : strlen(entry);
+}
+
+/* The program's environment: the host's with --inherit-env, then each
+ * --env, replacing an entry of the same name.  Strings made for --env NAME
+ * are listed in `made` for the caller to free. */
+static const char **run_build_environ(const run_options *o, char ***made, size_t *made_count)
+{
+    size_t host = 0;
+    if (o->inherit_env)
+        while (environ[host])
+            host++;
+    const char **out = calloc(host + o->env_count + 1, sizeof *out);
+    *made = calloc(o->env_count + 1, sizeof **made);
+    *made_count = 0;
+    if (!out || !*made) {
+        free(out);
+        free(*made);
+        *made = NULL;
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < host; i++)
+        out[n++] = environ[i];
+    for (size_t i = 0; i < o->env_count; i++) {
+        const char *entry = o->env[i];
+        size_t len = run_name_length(entry);
+        if (!entry[len]) { /* NAME: the host's value, if it has one */
+            const char *value = getenv(entry);
+            if (!value)
+                continue;
+            char *made_entry;
+            if (asprintf(&made_entry, "%s=%s", entry, value) < 0)
+                continue;
+            (*made)[(*made_count)++] = made_entry;
+            entry = made_entry;
+        }
+        size_t k = 0;
+        while (k < n && !(run_name_length(out[k]) == len && strncmp(out[k], entry, len) == 0))
+            k++;
+        out[k] = entry;
+        if (k == n)
+            n++;
+    }
+    out[n] = NULL;
+    return out;
+}
+
+/* Sets up WASI for the program: arguments, environment, preopens, stdio. */
+static int run_new_wasi(const run_options *o, waot_wasi **out)
+{
+    const char *slash = strrchr(o->path, '/');
+    const char *name = slash ? slash + 1 : o->path;
+    const char **args = calloc((size_t)o->program_arg_count + 2, sizeof *args);
+    char **made = NULL;
+    size_t made_count = 0;
+    const char **environment = run_build_environ(o, &made, &made_count);
+    int status = CLI_EXIT_OK;
+    if (!args || !environment) {
+        fputs("waot run: out of memory\n", stderr);
+        status = CLI_EXIT_FAILURE;
+    } else {
+        args[0] = name;
+        for (int i = 0; i < o->program_arg_count; i++)
+            args[i + 1] = o->program_args[i];
+        waot_wasi_config config = {
+            .argc = o->program_arg_count + 1,
+            .argv = args,
+            .environ = environment,
+            .preopens = o->preopens,
+            .preopen_count = o->preopen_count,
+            .stdin_fd = STDIN_FILENO,
+            .stdout_fd = STDOUT_FILENO,
+            .stderr_fd = STDERR_FILENO,
+        };
+        waot_error err;
+        if (waot_wasi_new(&config, out, &err) != WAOT_OK) {
+            fputs("waot run: error: ", stderr);
+            cli_write_one_line(stderr, err.message);
+            fputc('\n', stderr);
+            status = CLI_EXIT_FAILURE;
+        }
+    }
+    for (size_t i = 0; i < made_count; i++)
+        free(made[i]);
+    free(made);
+    free(environment);
+    free(args);
+    return status;
+}
+
+/* Instantiates with WASI and calls `_start` or the --invoke export. */
+static int run_module(const run_options *o, waot_module *module, waot_wasi *wasi)
+{
     waot_error err;
-    waot_module *module = NULL;
-    waot_status status = waot_module_load(compiled[0] ? compiled : path, &module, &err);
-    if (compiled[0])
-        unlink(compiled); /* loaded: the mapping outlives the file */
-    if (status != WAOT_OK)
-        return run_report(path, &err);
-
-    int exit_status = CLI_EXIT_OK;
     waot_linker *linker = NULL;
     waot_instance *instance = NULL;
-    if (waot_linker_new(&linker) != WAOT_OK) {
+    int exit_status = CLI_EXIT_OK;
+    if (waot_linker_new(&linker) != WAOT_OK || waot_wasi_define(linker, wasi) != WAOT_OK) {
         fprintf(stderr, "waot run: out of memory\n");
         exit_status = CLI_EXIT_FAILURE;
     } else if (waot_instantiate(linker, module, &instance, &err) != WAOT_OK) {
-        exit_status = run_report(path, &err);
-    } else if (invoke) {
-        exit_status = run_invoke(path, instance, invoke, argv + first_arg, argc - first_arg,
-                                 shape);
+        exit_status = run_report(o->path, &err);
+    } else if (o->invoke) {
+        exit_status = run_invoke(o->path, instance, o->invoke, o->invoke_args,
+                                 o->invoke_arg_count, o->shape);
     } else {
         const waot_abi_functype *type;
         if (waot_func_type(instance, "_start", &type) == WAOT_OK)
-            exit_status = run_invoke(path, instance, "_start", NULL, 0, shape);
+            exit_status = run_invoke(o->path, instance, "_start", NULL, 0, o->shape);
     }
     waot_instance_free(instance);
     waot_linker_free(linker);
-    waot_module_free(module);
     return exit_status;
+}
+
+static int run_run(int argc, char **argv)
+{
+    run_options o = {
+        .shape = run_find_shape("i32x4", 5),
+        .cache = {.use_cache = true, .opt_level = 2},
+        .preopens = calloc((size_t)argc + 1, sizeof(waot_wasi_preopen)),
+        .env = calloc((size_t)argc + 1, sizeof(const char *)),
+    };
+    if (!o.preopens || !o.env) {
+        run_options_free(&o);
+        fputs("waot run: out of memory\n", stderr);
+        return CLI_EXIT_FAILURE;
+    }
+    int status = run_parse(argc, argv, &o);
+    if (status < 0 && !o.path)
+        status = cli_usage_error("run", "no module file");
+    waot_wasi *wasi = NULL;
+    if (status < 0 && (status = run_new_wasi(&o, &wasi)) == CLI_EXIT_OK) {
+        waot_module *module = NULL;
+        o.cache.wasm_path = o.path;
+        bool loaded;
+        if (run_has_suffix(o.path, ".cwasm")) {
+            waot_error err;
+            char why[200];
+            if (!cli_check_elf_extents(o.path, why, sizeof why)) {
+                cli_write_one_line(stderr, o.path);
+                fputs(": error: not a usable precompiled module (", stderr);
+                cli_write_one_line(stderr, why);
+                fputs(")\n", stderr);
+                loaded = false;
+                status = CLI_EXIT_FAILURE;
+            } else {
+                loaded = waot_module_load(o.path, &module, &err) == WAOT_OK;
+                if (!loaded)
+                    status = run_report(o.path, &err);
+            }
+        } else {
+            loaded = cli_cache_obtain(&o.cache, &module);
+            if (!loaded)
+                status = CLI_EXIT_FAILURE;
+        }
+        if (loaded)
+            status = run_module(&o, module, wasi);
+        waot_module_free(module);
+    }
+    waot_wasi_free(wasi);
+    run_free_preopens(&o);
+    run_options_free(&o);
+    return status;
 }
 
 const cli_command cli_run_command = {
     .name = "run",
-    .summary = "instantiate a module and call an exported function",
+    .summary = "run a program with WASI, or call one exported function",
     .run = run_run,
     .print_help = run_print_help,
 };

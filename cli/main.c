@@ -20,6 +20,7 @@ static const cli_command *const main_commands[] = {
     &cli_compile_command,
     &cli_run_command,
     &cli_build_command,
+    &cli_cache_command,
 };
 
 enum { MAIN_COMMAND_COUNT = sizeof main_commands / sizeof main_commands[0] };

@@ -153,7 +153,8 @@ int main(int argc, char **argv)
 
     int exit_status = 0;
     if (status == WAOT_ERROR_EXIT) {
-        exit_status = err.exit_code;
+        /* As `waot run` does: a status the shell cannot see whole is 1. */
+        exit_status = err.exit_code >= 0 && err.exit_code <= 255 ? err.exit_code : 1;
     } else if (status != WAOT_OK) {
         fprintf(stderr, "%s: %s: %s\n", argv[0], status == WAOT_ERROR_TRAP ? "trap" : "error",
                 err.message);

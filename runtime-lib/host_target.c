@@ -11,6 +11,7 @@
  */
 #include "host_target_internal.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,11 +193,45 @@ static const cpu_feature cpu_features[] = {
     {"wbnoinvd", 0x80000008, 0, REG_EBX, 9, STATE_NONE},
 };
 
+/* CPUID results, asked once per leaf: under a hypervisor every CPUID
+ * instruction is a VM exit, and a module's feature list asks ~100 times. */
+typedef struct cpu_leaf {
+    unsigned leaf, subleaf;
+    bool valid;
+    unsigned regs[4];
+} cpu_leaf;
+
+static bool cpu_query(unsigned leaf, unsigned subleaf, unsigned regs[4])
+{
+    static cpu_leaf known[16];
+    static unsigned known_count;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    for (unsigned i = 0; i < known_count; i++) {
+        if (known[i].leaf == leaf && known[i].subleaf == subleaf) {
+            memcpy(regs, known[i].regs, sizeof known[i].regs);
+            pthread_mutex_unlock(&lock);
+            return known[i].valid;
+        }
+    }
+    /* __get_cpuid_count refuses leaves beyond the maximum, for both the
+     * basic and the extended range. */
+    bool valid = __get_cpuid_count(leaf, subleaf, &regs[REG_EAX], &regs[REG_EBX],
+                                   &regs[REG_ECX], &regs[REG_EDX]);
+    if (known_count < sizeof known / sizeof known[0]) {
+        known[known_count] = (cpu_leaf){.leaf = leaf, .subleaf = subleaf, .valid = valid};
+        memcpy(known[known_count].regs, regs, sizeof known[known_count].regs);
+        known_count++;
+    }
+    pthread_mutex_unlock(&lock);
+    return valid;
+}
+
 /* The register state the OS has enabled (XCR0), 0 without OSXSAVE. */
 static uint64_t cpu_enabled_state(void)
 {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27)))
+    unsigned regs[4];
+    if (!cpu_query(1, 0, regs) || !(regs[REG_ECX] & (1u << 27)))
         return 0;
     uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
@@ -217,10 +252,7 @@ static bool cpu_state_enabled(uint8_t state)
 static bool cpu_has(const cpu_feature *f)
 {
     unsigned regs[4];
-    /* __get_cpuid_count refuses leaves beyond the maximum, for both the
-     * basic and the extended range. */
-    if (!__get_cpuid_count(f->leaf, f->subleaf, &regs[REG_EAX], &regs[REG_EBX], &regs[REG_ECX],
-                           &regs[REG_EDX]))
+    if (!cpu_query(f->leaf, f->subleaf, regs))
         return false;
     if (!(regs[f->reg] & (1u << f->bit)))
         return false;
