@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  cmake make gcc pkg-config     # the build
+  cmake make gcc libc6-dev pkg-config  # the build; libc6-dev also for `waot build`
   llvm-19-dev lld-19 liblld-19-dev  # code generation and linking
   libcriterion-dev              # unit tests
   wabt                          # wast2json for the spec suite, wat2wasm for examples
