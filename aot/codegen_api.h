@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Bumped whenever aot_codegen_api or the structs it takes change. */
-#define AOT_CODEGEN_API_VERSION 3u
+#define AOT_CODEGEN_API_VERSION 4u
 #define AOT_CODEGEN_ENTRY "aot_codegen_entry"
 #define AOT_CODEGEN_LIBRARY "libwaot-codegen.so"
 
@@ -43,6 +43,13 @@ typedef struct aot_compile_options {
     const char *waot_version;  /* recorded in the descriptor */
     const uint8_t *wasm;       /* the source bytes, hashed into the descriptor */
     size_t wasm_size;
+    /* NULL for a precompiled module, whose descriptor is the data symbol
+     * WAOT_ABI_MODULE_SYMBOL.  Otherwise a C identifier naming the module in
+     * an object linked into a program beside others (see aot/header.h): the
+     * descriptor is `<prefix>_waot_module` and each exported function defined
+     * by the module also gets the global symbol aot_header_export_symbol()
+     * names, which the generated header's wrappers call directly. */
+    const char *symbol_prefix;
 } aot_compile_options;
 
 /* Seconds spent in each back-end phase (the front end times its own). */

@@ -5,6 +5,7 @@
  * temporary file, linked by lld into the output).  Each phase is timed.
  */
 #include "codegen.h"
+#include "header.h"
 #include "descriptor.h"
 #include "link.h"
 #include "llvm_info.h"
@@ -42,6 +43,27 @@ static bool compile_verify(LLVMModuleRef mod, aot_error *err)
     aot_fail(err, AOT_ERR_LIMIT, 0, "internal error: invalid LLVM IR: %s", message ? message : "");
     LLVMDisposeMessage(message);
     return false;
+}
+
+/* For an object linked into a program (a symbol prefix given): a global
+ * alias for each exported function the module defines, named as the
+ * generated header expects, so its wrappers call the code directly. */
+static bool compile_export_aliases(lower_module *lm, const char *prefix, aot_error *err)
+{
+    const aot_module *m = lm->m;
+    for (uint32_t i = 0; i < m->export_count; i++) {
+        const aot_export *e = &m->exports[i];
+        if (e->kind != AOT_EXTERN_FUNC || e->index < m->imported_func_count)
+            continue;
+        char symbol[AOT_HEADER_SYMBOL_MAX];
+        if (!aot_header_export_symbol(m, prefix, i, symbol, sizeof symbol))
+            return aot_fail(err, AOT_ERR_LIMIT, 0, "export %u: symbol name too long", i);
+        LLVMValueRef fn = lm->funcs[e->index];
+        LLVMValueRef alias = LLVMAddAlias2(lm->mod, LLVMGlobalGetValueType(fn), 0, fn, symbol);
+        LLVMSetLinkage(alias, LLVMExternalLinkage);
+        LLVMSetVisibility(alias, LLVMDefaultVisibility);
+    }
+    return true;
 }
 
 static bool compile_output(LLVMModuleRef mod, const aot_target *t, const aot_compile_options *o,
@@ -107,9 +129,12 @@ bool aot_compile(const aot_module *m, const aot_compile_options *o, const char *
         aot_descriptor_info info = {.compiler_version = version,
                                     .target_triple = target.triple,
                                     .cpu_name = target.cpu,
-                                    .cpu_features = target.features};
+                                    .cpu_features = target.features,
+                                    .symbol_prefix = o->symbol_prefix};
         aot_sha256(o->wasm, o->wasm_size, info.wasm_sha256);
-        ok = aot_emit_descriptor(&lm, layout, &info) && compile_verify(lm.mod, err);
+        ok = aot_emit_descriptor(&lm, layout, &info) &&
+             (!o->symbol_prefix || compile_export_aliases(&lm, o->symbol_prefix, err)) &&
+             compile_verify(lm.mod, err);
     }
     timings->lower = compile_now() - start;
 

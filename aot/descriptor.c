@@ -517,7 +517,12 @@ bool aot_emit_descriptor(lower_module *lm, LLVMTargetDataRef data_layout,
         descriptor_i32(&d, m->has_start ? m->start_index : WAOT_ABI_NO_START),
         types, imports, funcs, tables, memories, globals, exports, elems, datas};
     LLVMValueRef init = LLVMConstNamedStruct(d.module, fields, sizeof fields / sizeof fields[0]);
-    LLVMValueRef g = LLVMAddGlobal(lm->mod, d.module, WAOT_ABI_MODULE_SYMBOL);
+    char symbol[256];
+    if (info->symbol_prefix)
+        snprintf(symbol, sizeof symbol, "%s_waot_module", info->symbol_prefix);
+    else
+        snprintf(symbol, sizeof symbol, "%s", WAOT_ABI_MODULE_SYMBOL);
+    LLVMValueRef g = LLVMAddGlobal(lm->mod, d.module, symbol);
     LLVMSetInitializer(g, init);
     LLVMSetGlobalConstant(g, true);
     LLVMSetLinkage(g, LLVMExternalLinkage);

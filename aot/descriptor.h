@@ -17,6 +17,9 @@ typedef struct aot_descriptor_info {
     const char *cpu_name;
     const char *cpu_features;
     uint8_t wasm_sha256[32];
+    /* NULL: the descriptor is WAOT_ABI_MODULE_SYMBOL; otherwise
+     * `<symbol_prefix>_waot_module` (see aot_compile_options). */
+    const char *symbol_prefix;
 } aot_descriptor_info;
 
 /* `data_layout` is the target's, used to check that the LLVM structs built

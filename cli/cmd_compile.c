@@ -1,11 +1,15 @@
 /*
  * `waot compile FILE.wasm`: decodes and validates the module, then hands it
  * to the LLVM back end (loaded only now, see codegen_api.h) to write a
- * precompiled module, an object, assembly or LLVM IR.  --timings reports
- * each phase on stderr.
+ * precompiled module, an object, assembly or LLVM IR.  With --header it
+ * also writes the typed C header of the object (aot/header.h), and names the
+ * object's symbols after the module (--name, default the input's stem) so
+ * several modules link into one program.  --timings reports each phase on
+ * stderr.
  */
 #include "cli.h"
 #include "codegen_api.h"
+#include "header.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,12 @@ static void compile_print_help(FILE *out)
           "  --cpu NAME        compile for CPU NAME (default: this machine's CPU and\n"
           "                    its features; with --cpu, that CPU's baseline)\n"
           "  --features LIST   LLVM target features, e.g. +avx2,+bmi2\n"
+          "  --header FILE     with --emit obj: also write FILE, a C header with the\n"
+          "                    module's typed API, for linking the object into a\n"
+          "                    C program\n"
+          "  --name NAME       with --emit obj: the C name of the module, prefixing\n"
+          "                    the header's API and the object's symbols (default:\n"
+          "                    the input's file name without extension)\n"
           "  --timings         print the time of each phase on stderr\n"
           "  -h, --help        show this help and exit\n"
           "\n"
@@ -84,6 +94,7 @@ static int compile_run(int argc, char **argv)
     aot_compile_options options = {.opt_level = 2, .emit = AOT_EMIT_CWASM,
                                    .waot_version = WAOT_VERSION};
     const char *input = NULL, *output = NULL, *extension = ".cwasm";
+    const char *header = NULL, *name = NULL;
     bool timings = false;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -93,7 +104,8 @@ static int compile_run(int argc, char **argv)
             return cli_finish_output() ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--emit") == 0 ||
                    strcmp(arg, "--target") == 0 || strcmp(arg, "--cpu") == 0 ||
-                   strcmp(arg, "--features") == 0) {
+                   strcmp(arg, "--features") == 0 || strcmp(arg, "--header") == 0 ||
+                   strcmp(arg, "--name") == 0) {
             if (!value)
                 return cli_usage_error("compile", "%s needs a value", arg);
             i++;
@@ -105,6 +117,10 @@ static int compile_run(int argc, char **argv)
                 options.cpu = value;
             else if (strcmp(arg, "--features") == 0)
                 options.features = value;
+            else if (strcmp(arg, "--header") == 0)
+                header = value;
+            else if (strcmp(arg, "--name") == 0)
+                name = value;
             else if (!compile_parse_emit(value, &options.emit, &extension))
                 return cli_usage_error("compile", "unknown --emit kind '%s' (cwasm, obj, asm, llvm)",
                                        value);
@@ -124,6 +140,17 @@ static int compile_run(int argc, char **argv)
     }
     if (!input)
         return cli_usage_error("compile", "no input file");
+    char default_name[AOT_HEADER_NAME_MAX + 2];
+    if ((header || name) && options.emit != AOT_EMIT_OBJECT)
+        return cli_usage_error("compile", "%s needs --emit obj", header ? "--header" : "--name");
+    if (name && !aot_header_valid_name(name))
+        return cli_usage_error("compile", "--name '%s' is not a C identifier", name);
+    if ((header || name) && !name) {
+        if (!aot_header_default_name(input, default_name, sizeof default_name))
+            return cli_usage_error("compile", "cannot make a C name of '%s'; give --name", input);
+        name = default_name;
+    }
+    options.symbol_prefix = name;
 
     aot_error err;
     aot_error_clear(&err);
@@ -153,7 +180,8 @@ static int compile_run(int argc, char **argv)
     options.wasm = bytes;
     options.wasm_size = size;
     ok = target && aot_codegen_load(&codegen, &err) &&
-         codegen->compile(module, &options, target, &phases, &err);
+         codegen->compile(module, &options, target, &phases, &err) &&
+         (!header || aot_header_write(module, name, input, header, &err));
     if (!ok) {
         if (!target)
             aot_fail(&err, AOT_ERR_NOMEM, 0, "out of memory");

@@ -1,9 +1,11 @@
 /*
  * Entering wasm code from the host and leaving it by a trap.
  *
- * Each thread keeps a stack of entry records (sigsetjmp buffers), one per
- * host->wasm call in progress; a trap, raised by compiled code through the
- * runtime table or by the fault handler, jumps to the innermost one.  The
+ * Each thread keeps a stack of entry records, one per host->wasm call in
+ * progress: sigsetjmp buffers of waot_rt_call_guarded, or the
+ * __builtin_setjmp guards of generated headers (waot_static.h); a trap,
+ * raised by compiled code through the runtime table or by the fault
+ * handler, jumps to the innermost one.  The
  * thread's stack limit is fixed at its outermost entry and written into the
  * contexts it enters.
  */

@@ -228,3 +228,19 @@ bool waot_rt_linker_resolve(const waot_linker *linker, const waot_abi_name *modu
     }
     return false;
 }
+
+waot_status waot_rt_linker_define_object(waot_linker *linker, const char *module,
+                                         const char *field, const waot_rt_extern *definition)
+{
+    linker_entry *e = linker_add(linker, module, field);
+    if (!e)
+        return WAOT_ERROR_NOMEM;
+    if (definition->global)
+        waot_rt_global_retain(definition->global);
+    if (definition->memory)
+        waot_rt_memory_retain(definition->memory);
+    if (definition->table)
+        waot_rt_table_retain(definition->table);
+    e->definition = *definition;
+    return WAOT_OK;
+}

@@ -19,6 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define WAOT_ABI_VERSION 1u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
@@ -301,5 +305,9 @@ typedef struct waot_abi_module {
     const waot_abi_elem *elems;
     const waot_abi_data *datas;
 } waot_abi_module;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,0 +1,99 @@
+/*
+ * Function handles (waot.h's waot_func_*): an exported function looked up
+ * once by name, then called any number of times without the name lookup
+ * waot_call does on every call.  A handle holds a reference on its
+ * instance, so it stays callable after waot_instance_free until
+ * waot_func_free.  Calls go through waot_rt_call_guarded like waot_call's.
+ */
+#include "waot.h"
+
+#include "entry_internal.h"
+#include "error_internal.h"
+#include "instance_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Calls with up to this many values keep them on the stack. */
+#define FUNC_INLINE_VALUES 16
+
+struct waot_func {
+    waot_instance *instance;          /* retained */
+    uint32_t index;                   /* in the instance's function index space */
+    const waot_abi_functype *type;    /* in the module's descriptor */
+};
+
+waot_status waot_instance_func(waot_instance *instance, const char *name, waot_func **out)
+{
+    uint32_t index;
+    if (!waot_rt_instance_find_export(instance, name, strlen(name), WAOT_ABI_EXTERN_FUNC, &index))
+        return WAOT_ERROR_NOT_FOUND;
+    waot_func *func = malloc(sizeof *func);
+    if (!func)
+        return WAOT_ERROR_NOMEM;
+    const waot_abi_module *d = instance->module->descriptor;
+    waot_rt_instance_retain(instance);
+    *func = (waot_func){.instance = instance, .index = index,
+                        .type = &d->types[d->funcs[index].type_index]};
+    *out = func;
+    return WAOT_OK;
+}
+
+void waot_func_free(waot_func *func)
+{
+    if (!func)
+        return;
+    waot_rt_instance_release(func->instance);
+    free(func);
+}
+
+const waot_abi_functype *waot_func_functype(const waot_func *func)
+{
+    return func->type;
+}
+
+waot_status waot_func_call(waot_func *func, const waot_value *args, size_t arg_count,
+                           waot_value *results, size_t result_count, waot_error *err)
+{
+    const waot_abi_functype *type = func->type;
+    if (arg_count != type->param_count || result_count != type->result_count)
+        return waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
+                            "the function takes %u arguments and returns %u results, "
+                            "%zu and %zu given",
+                            type->param_count, type->result_count, arg_count, result_count);
+    waot_abi_value inline_values[FUNC_INLINE_VALUES];
+    waot_abi_value *values = inline_values;
+    if (arg_count + result_count > FUNC_INLINE_VALUES) {
+        values = calloc(arg_count + result_count, sizeof *values);
+        if (!values)
+            return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory for a call");
+    }
+    waot_status status = WAOT_OK;
+    for (size_t i = 0; i < arg_count; i++) {
+        if (args[i].type != type->types[i]) {
+            status = waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
+                                  "argument %zu has type 0x%02x, expected 0x%02x", i,
+                                  args[i].type, type->types[i]);
+            break;
+        }
+        values[i] = args[i].of;
+    }
+    if (status == WAOT_OK) {
+        waot_instance *instance = func->instance;
+        waot_abi_trap trap = waot_rt_call_guarded(
+            &instance->ctx, &instance->funcs[func->index], instance->func_is_host[func->index],
+            type->trampoline, values, values + arg_count);
+        if (trap == WAOT_TRAP_NONE) {
+            for (size_t i = 0; i < result_count; i++) {
+                results[i].type = type->types[arg_count + i];
+                results[i].of = values[arg_count + i];
+            }
+            waot_rt_error_clear(err);
+        } else {
+            status = waot_rt_fail_trap(err, trap);
+        }
+    }
+    if (values != inline_values)
+        free(values);
+    return status;
+}
