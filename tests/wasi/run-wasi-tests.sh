@@ -7,8 +7,8 @@
 #          `PROG FLAGS -- ARGS` (skipped, saying so, while `waot build`
 #          does not exist)
 #   native compiled by the host's C compiler, for portable.c only
-# and its stdout and exit status are compared with expected/NAME.out and
-# the case's status (portable.c: stderr too, expected/portable.err); the
+# and its stdout and exit status are compared with expected/NAME.stdout and
+# the case's status (portable.c: stderr too, expected/portable.stderr); the
 # three ways of running portable.c thereby print the same bytes.  Each run
 # gets a fresh host directory to preopen; the sandbox case also checks that
 # nothing outside its directory changed.
@@ -91,7 +91,7 @@ printf 'alpha\nbeta gamma\n\nthe last line\n' >"$work/portable.in"
 
 defaults() {
     flags=() args=() stdin=/dev/null status=0 expect_err="" native_env=()
-    expect_out="$src/expected/$1.out"
+    expect_out="$src/expected/$1.stdout"
 }
 
 case_files() { flags=(--dir "$1::/data"); args=(/data); }
@@ -110,7 +110,7 @@ case_portable() {
     args=(alpha "beta gamma")
     stdin="$work/portable.in"
     status=3
-    expect_err="$src/expected/portable.err"
+    expect_err="$src/expected/portable.stderr"
     native_env=(DATA_DIR="$1" WHO=waot)
 }
 
