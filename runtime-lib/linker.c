@@ -87,22 +87,6 @@ waot_status waot_linker_define_instance(waot_linker *linker, const char *name,
     return WAOT_OK;
 }
 
-static bool linker_value_type_ok(uint32_t type)
-{
-    switch (type) {
-    case WAOT_ABI_I32:
-    case WAOT_ABI_I64:
-    case WAOT_ABI_F32:
-    case WAOT_ABI_F64:
-    case WAOT_ABI_V128:
-    case WAOT_ABI_FUNCREF:
-    case WAOT_ABI_EXTERNREF:
-        return true;
-    default:
-        return false;
-    }
-}
-
 waot_status waot_linker_define_func(waot_linker *linker, const char *module, const char *field,
                                     const uint8_t *params, uint32_t param_count,
                                     const uint8_t *results, uint32_t result_count,
@@ -111,11 +95,11 @@ waot_status waot_linker_define_func(waot_linker *linker, const char *module, con
     if (!fn)
         return WAOT_ERROR_ARGUMENT;
     for (uint32_t i = 0; i < param_count; i++) {
-        if (!linker_value_type_ok(params[i]))
+        if (!waot_rt_value_type_ok(params[i]))
             return WAOT_ERROR_ARGUMENT;
     }
     for (uint32_t i = 0; i < result_count; i++) {
-        if (!linker_value_type_ok(results[i]))
+        if (!waot_rt_value_type_ok(results[i]))
             return WAOT_ERROR_ARGUMENT;
     }
     size_t length = (size_t)param_count + result_count;
@@ -154,7 +138,7 @@ waot_status waot_linker_define_func(waot_linker *linker, const char *module, con
 waot_status waot_linker_define_global(waot_linker *linker, const char *module, const char *field,
                                       waot_value value, bool is_mutable)
 {
-    if (!linker_value_type_ok(value.type))
+    if (!waot_rt_value_type_ok(value.type))
         return WAOT_ERROR_ARGUMENT;
     waot_rt_global *global = waot_rt_global_new(value.type, is_mutable);
     if (!global)

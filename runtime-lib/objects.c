@@ -17,6 +17,7 @@
 #include "error_internal.h"
 #include "instance_internal.h"
 #include "linker_internal.h"
+#include "types_internal.h"
 
 #include <string.h>
 
@@ -219,25 +220,9 @@ waot_status waot_table_grow(waot_table *table, uint32_t delta, waot_value init,
 
 /* ---- Globals ---- */
 
-static bool objects_value_type_ok(uint32_t type)
-{
-    switch (type) {
-    case WAOT_ABI_I32:
-    case WAOT_ABI_I64:
-    case WAOT_ABI_F32:
-    case WAOT_ABI_F64:
-    case WAOT_ABI_V128:
-    case WAOT_ABI_FUNCREF:
-    case WAOT_ABI_EXTERNREF:
-        return true;
-    default:
-        return false;
-    }
-}
-
 waot_status waot_global_new(waot_value value, bool is_mutable, waot_global **out)
 {
-    if (!objects_value_type_ok(value.type))
+    if (!waot_rt_value_type_ok(value.type))
         return WAOT_ERROR_ARGUMENT;
     waot_rt_global *global = waot_rt_global_new(value.type, is_mutable);
     if (!global)

@@ -8,6 +8,8 @@
  */
 #include "types_internal.h"
 
+#include "waot_abi.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +92,20 @@ bool waot_rt_type_intern(const uint8_t *types, uint32_t param_count, uint32_t re
 out:
     pthread_mutex_unlock(&types_lock);
     return ok;
+}
+
+bool waot_rt_value_type_ok(uint32_t type)
+{
+    switch (type) {
+    case WAOT_ABI_I32:
+    case WAOT_ABI_I64:
+    case WAOT_ABI_F32:
+    case WAOT_ABI_F64:
+    case WAOT_ABI_V128:
+    case WAOT_ABI_FUNCREF:
+    case WAOT_ABI_EXTERNREF:
+        return true;
+    default:
+        return false;
+    }
 }

@@ -16,4 +16,7 @@
 bool waot_rt_type_intern(const uint8_t *types, uint32_t param_count, uint32_t result_count,
                          uint32_t *id);
 
+/* Whether `type` is one of the value type codes (WAOT_ABI_I32 ...). */
+bool waot_rt_value_type_ok(uint32_t type);
+
 #endif
