@@ -239,19 +239,21 @@ static LLVMValueRef descriptor_trampoline(descriptor_builder *d, uint32_t type_i
     snprintf(name, sizeof name, "waot:trampoline%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, LLVMFunctionType(lm->t_void, params, 4, false));
     LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetSection(fn, AOT_CODE_SECTION);
+    lower_place_code(lm, fn);
     lower_func f = {.lm = lm, .fn = fn, .func_index = UINT32_MAX};
     LLVMPositionBuilderAtEnd(lm->b, LLVMAppendBasicBlockInContext(lm->llvm, fn, "entry"));
     LLVMValueRef args[t->param_count + 1], results[t->result_count + 1];
     for (uint32_t i = 0; i < t->param_count; i++) {
-        LLVMValueRef slot = lower_gep_const(&f, LLVMGetParam(fn, 2), (uint64_t)i * 16, "");
+        LLVMValueRef slot = lower_gep_const(
+            &f, LLVMGetParam(fn, 2), i * sizeof(waot_value) + offsetof(waot_value, of), "");
         args[i] = LLVMBuildLoad2(lm->b, lower_type(lm, t->params[i]), slot, "");
     }
     lower_call_values(&f, t, lm->func_types[type_index], LLVMGetParam(fn, 0), LLVMGetParam(fn, 1),
                       args, results);
     for (uint32_t i = 0; i < t->result_count; i++)
         LLVMBuildStore(lm->b, results[i],
-                       lower_gep_const(&f, LLVMGetParam(fn, 3), (uint64_t)i * 16, ""));
+                       lower_gep_const(&f, LLVMGetParam(fn, 3),
+                                       i * sizeof(waot_value) + offsetof(waot_value, of), ""));
     LLVMBuildRetVoid(lm->b);
     return fn;
 }
@@ -265,7 +267,7 @@ static LLVMValueRef descriptor_host_adapter(descriptor_builder *d, uint32_t type
     snprintf(name, sizeof name, "waot:host_adapter%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, lm->func_types[type_index]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetSection(fn, AOT_CODE_SECTION);
+    lower_place_code(lm, fn);
     lower_func f = {.lm = lm, .fn = fn, .func_index = UINT32_MAX};
     LLVMPositionBuilderAtEnd(lm->b, LLVMAppendBasicBlockInContext(lm->llvm, fn, "entry"));
     LLVMTypeRef args_type = LLVMArrayType(d->value, t->param_count ? t->param_count : 1);

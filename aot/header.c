@@ -15,11 +15,12 @@
  *    pointers untouched) and records it in the instance, where
  *    `<name>_last_status` reads it; every call overwrites it;
  *  - a wrapper calls the compiled function directly (its alias symbol, see
- *    aot_header_export_symbol) inside a cheap guard: __builtin_setjmp
- *    (no signal mask, no library call), pushed on the runtime's per-thread
- *    entry stack.
- *    Signatures the C ABI cannot express like LLVM lowers them (several
- *    results, v128) and re-exported imports go through the type's
+ *    aot_header_export_symbol) with the runtime's call sequence
+ *    (WAOT_STATIC_CALL_SEQUENCE in waot_static.h): the arguments bound to
+ *    their System V registers, everything else clobbered, the trap (if any)
+ *    in %r11 afterwards.  Signatures whose values do not all fit in
+ *    argument registers (several results, v128, more than five integer or
+ *    eight float parameters) and re-exported imports go through the type's
  *    trampoline (waot_static_call) instead.
  */
 #include "header.h"
@@ -345,17 +346,125 @@ static void header_imports(header_writer *w)
 }
 
 /* Whether wrappers call export `func` directly (see the file comment). */
+/* The System V registers the call sequence passes values in. */
+static const char *const header_int_registers[] = {"rdi", "rsi", "rdx", "rcx", "r8", "r9"};
+static const char *const header_all_int_registers[] = {
+    "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r12", "r13", "r14", "r15"};
+#define HEADER_XMM_ARGS 8
+#define HEADER_XMM_ALL 16
+
+static bool header_is_float(aot_valtype t)
+{
+    return t == AOT_VT_F32 || t == AOT_VT_F64;
+}
+
+/* Whether a wrapper can call function `func` with the call sequence: a
+ * defined function whose values all travel in registers (the context takes
+ * the first integer one). */
 static bool header_direct(const aot_module *m, uint32_t func)
 {
     if (func < m->imported_func_count)
         return false;
     const aot_functype *t = &m->types[m->funcs[func].type_index];
-    if (t->result_count > 1)
+    if (t->result_count > 1 || (t->result_count == 1 && t->results[0] == AOT_VT_V128))
         return false;
-    for (uint32_t i = 0; i < t->param_count; i++)
+    uint32_t ints = 1, floats = 0;
+    for (uint32_t i = 0; i < t->param_count; i++) {
         if (t->params[i] == AOT_VT_V128)
             return false;
-    return t->result_count == 0 || t->results[0] != AOT_VT_V128;
+        if (header_is_float(t->params[i]))
+            floats++;
+        else
+            ints++;
+    }
+    return ints <= sizeof header_int_registers / sizeof *header_int_registers &&
+           floats <= HEADER_XMM_ARGS;
+}
+
+/* The body of a direct wrapper: binds the context and arguments to their
+ * registers, runs the call sequence with every other register clobbered,
+ * and turns %r11 into the instance's status. */
+static void header_direct_body(header_writer *w, const aot_functype *t, const char *symbol)
+{
+    FILE *f = w->f;
+    bool int_used[sizeof header_all_int_registers / sizeof *header_all_int_registers] = {0};
+    bool xmm_used[HEADER_XMM_ALL] = {0};
+    char operands[1024];
+    size_t len = (size_t)snprintf(operands, sizeof operands, "\"=r\"(trap)");
+
+    fputs("    waot_abi_context *ctx = waot_static_context(&instance->rt);\n", f);
+    fputs("    register uint64_t rdi __asm__(\"rdi\") = (uintptr_t)ctx;\n", f);
+    len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(rdi)");
+    uint32_t ints = 1, floats = 0;
+    for (uint32_t p = 0; p < t->param_count; p++) {
+        aot_valtype type = t->params[p];
+        if (header_is_float(type)) {
+            uint32_t x = floats++;
+            xmm_used[x] = true;
+            fprintf(f, "    register double xmm%u __asm__(\"xmm%u\") = ", x, x);
+            if (type == AOT_VT_F32)
+                fprintf(f, "waot_static_xmm_of_f32(p%u);\n", p);
+            else
+                fprintf(f, "p%u;\n", p);
+            len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+x\"(xmm%u)", x);
+            continue;
+        }
+        const char *reg = header_int_registers[ints++];
+        for (size_t r = 0; r < sizeof header_all_int_registers / sizeof *header_all_int_registers; r++)
+            if (strcmp(header_all_int_registers[r], reg) == 0)
+                int_used[r] = true;
+        fprintf(f, "    register uint64_t %s __asm__(\"%s\") = ", reg, reg);
+        if (type == AOT_VT_I32)
+            fprintf(f, "(uint32_t)p%u;\n", p);
+        else if (type == AOT_VT_I64)
+            fprintf(f, "(uint64_t)p%u;\n", p);
+        else
+            fprintf(f, "(uintptr_t)p%u;\n", p);
+        len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(%s)", reg);
+    }
+    int_used[5] = true; /* rdi: the context */
+    bool float_result = t->result_count == 1 && header_is_float(t->results[0]);
+    bool int_result = t->result_count == 1 && !float_result;
+    if (int_result) {
+        int_used[0] = true;
+        fputs("    register uint64_t rax __asm__(\"rax\");\n", f);
+        len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"=r\"(rax)");
+    }
+    if (float_result && !xmm_used[0]) {
+        xmm_used[0] = true;
+        fputs("    register double xmm0 __asm__(\"xmm0\");\n", f);
+        len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"=x\"(xmm0)");
+    }
+    fputs("    register uint64_t trap __asm__(\"r11\");\n", f);
+    fprintf(f, "    __asm__ volatile(WAOT_STATIC_CALL_SEQUENCE(\"%s@PLT\")\n", symbol);
+    fprintf(f, "                     : %s\n                     :\n                     : ", operands);
+    for (size_t r = 0; r < sizeof header_all_int_registers / sizeof *header_all_int_registers; r++)
+        if (!int_used[r])
+            fprintf(f, "\"%s\", ", header_all_int_registers[r]);
+    for (uint32_t x = 0; x < HEADER_XMM_ALL; x++)
+        if (!xmm_used[x])
+            fprintf(f, "\"xmm%u\", ", x);
+    fputs("\"cc\", \"memory\" WAOT_STATIC_AVX512_CLOBBERS);\n", f);
+    fputs("    if (__builtin_expect(trap != 0, 0)) {\n"
+          "        waot_static_trapped(&instance->rt, trap);\n", f);
+    if (t->result_count)
+        fprintf(f, "        return (%s)0;\n    }\n", header_ctype(t->results[0]));
+    else
+        fputs("        return;\n    }\n", f);
+    fputs("    instance->rt.status = WAOT_OK;\n", f);
+    if (int_result) {
+        aot_valtype r = t->results[0];
+        if (r == AOT_VT_I32)
+            fputs("    return (int32_t)(uint32_t)rax;\n", f);
+        else if (r == AOT_VT_I64)
+            fputs("    return (int64_t)rax;\n", f);
+        else
+            fputs("    return (void *)(uintptr_t)rax;\n", f);
+    } else if (float_result) {
+        fputs(t->results[0] == AOT_VT_F32 ? "    return waot_static_f32_of_xmm(xmm0);\n"
+                                          : "    return xmm0;\n",
+              f);
+    }
 }
 
 static bool header_symbols(header_writer *w)
@@ -527,29 +636,16 @@ static bool header_function(header_writer *w, uint32_t e)
         char symbol[AOT_HEADER_SYMBOL_MAX];
         if (!aot_header_export_symbol(m, n, e, symbol, sizeof symbol))
             return false;
-        fputs("    waot_static_guard guard;\n"
-              "    waot_static_enter(&guard, &instance->rt);\n"
-              "    if (__builtin_setjmp(guard.jump) == 0) {\n        ",
-              f);
-        if (t->result_count)
-            fprintf(f, "%s result = ", ret);
-        fprintf(f, "%s(instance->rt.ctx", symbol);
-        for (uint32_t p = 0; p < t->param_count; p++)
-            fprintf(f, ", p%u", p);
-        fputs(");\n        waot_static_leave(&guard);\n", f);
-        fputs(t->result_count ? "        return result;\n    }\n" : "        return;\n    }\n", f);
-        fputs("    waot_static_trapped(&guard);\n", f);
-        if (t->result_count)
-            fprintf(f, "    return (%s)0;\n", ret);
+        header_direct_body(w, t, symbol);
         fputs("}\n\n", f);
         return true;
     }
-    fprintf(f, "    waot_abi_value args[%u], results[%u];\n",
+    fprintf(f, "    waot_value args[%u], results[%u];\n",
             t->param_count ? t->param_count : 1, t->result_count ? t->result_count : 1);
     fputs("    memset(args, 0, sizeof args);\n", f);
     for (uint32_t p = 0; p < t->param_count; p++) {
         char dst[32], src[32];
-        snprintf(dst, sizeof dst, "args[%u]", p);
+        snprintf(dst, sizeof dst, "args[%u].of", p);
         snprintf(src, sizeof src, "p%u", p);
         header_to_value(w, "    ", dst, src, t->params[p]);
     }
@@ -564,7 +660,7 @@ static bool header_function(header_writer *w, uint32_t e)
                 snprintf(dst, sizeof dst, "result");
             else
                 snprintf(dst, sizeof dst, "*r%u", r);
-            snprintf(src, sizeof src, "results[%u]", r);
+            snprintf(src, sizeof src, "results[%u].of", r);
             header_from_value(w, "        ", dst, src, t->results[r]);
         }
         fputs("    }\n", f);

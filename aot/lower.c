@@ -109,9 +109,7 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
         lower_function_name(m, i, symbol, sizeof symbol);
         LLVMValueRef fn = LLVMAddFunction(lm->mod, symbol, lm->func_types[m->funcs[i].type_index]);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
-        LLVMSetSection(fn, AOT_CODE_SECTION);
-        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                                LLVMCreateEnumAttribute(llvm, lm->kind_nounwind, 0));
+        lower_place_code(lm, fn);
         /* A frame larger than the guard page must touch it page by page, so
          * the prologue's limit check and the guard catch every overflow. */
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -119,6 +117,20 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
         lm->funcs[i] = fn;
     }
     return true;
+}
+
+void lower_place_code(lower_module *lm, LLVMValueRef fn)
+{
+    LLVMSetSection(fn, AOT_CODE_SECTION);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->llvm, lm->kind_nounwind, 0));
+    /* A trap finds the host's call by climbing frame records (the
+     * runtime's entry.c): every frame of compiled code keeps one, and no
+     * call replaces its caller's frame. */
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(lm->llvm, "frame-pointer", 13, "all", 3));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(lm->llvm, "disable-tail-calls", 18, "true", 4));
 }
 
 void lower_dispose_module(lower_module *lm)

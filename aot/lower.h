@@ -85,6 +85,9 @@ typedef struct lower_func {
 bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llvm,
                        const char *name, aot_error *err);
 void lower_dispose_module(lower_module *lm);
+/* Puts generated function `fn` in the code section, with the attributes
+ * all compiled code has (nounwind, frame pointers). */
+void lower_place_code(lower_module *lm, LLVMValueRef fn);
 /* Declares every defined function; then lowers the bodies [first, end). */
 bool lower_functions(lower_module *lm, uint32_t first, uint32_t end);
 

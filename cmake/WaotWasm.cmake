@@ -19,8 +19,8 @@
 #   OPTIONS  more `waot compile` options, e.g. -O3 or --cpu x86-64-v2 (the
 #            default is this machine's CPU: pass --cpu for portable objects)
 #
-# The generated header needs POSIX (sigsetjmp): under strict -std=c17,
-# define _POSIX_C_SOURCE=200809L before including it; gnu17 needs nothing.
+# The generated header is C17 with GNU extended asm (GCC or Clang, x86-64);
+# strict -std=c17 compiles it as well as gnu17.
 #
 # A relative <module.wasm> is taken from the current source directory; pass
 # an absolute path for a module generated into the binary directory.

@@ -1,8 +1,8 @@
 /*
  * waot_call: calling an exported function by name with typed values.  The
- * values are checked against the function's type, packed into the
- * waot_abi_value arrays its trampoline reads and writes, and the call goes
- * through waot_rt_call_guarded, which turns a trap into WAOT_ERROR_TRAP and
+ * values are checked against the function's type and the caller's arrays
+ * go to its trampoline as they are; the call goes through
+ * waot_rt_call_guarded, which turns a trap into WAOT_ERROR_TRAP and
  * an exit (WASI's proc_exit) into WAOT_ERROR_EXIT.
  */
 #include "waot.h"
@@ -13,9 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Calls with up to this many values keep them on the stack. */
-#define CALL_INLINE_VALUES 16
 
 static waot_status call_check(const waot_abi_functype *type, const char *name,
                               const waot_value *args, size_t arg_count, size_t result_count,
@@ -57,32 +54,13 @@ waot_status waot_call_n(waot_instance *instance, const char *name, size_t name_l
     if (status != WAOT_OK)
         return status;
 
-    waot_abi_value inline_values[CALL_INLINE_VALUES];
-    size_t value_count = arg_count + result_count;
-    waot_abi_value *values = inline_values;
-    if (value_count > CALL_INLINE_VALUES) {
-        values = calloc(value_count, sizeof *values);
-        if (!values)
-            return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory calling %s", name);
-    }
-    waot_abi_value *arg_values = values;
-    waot_abi_value *result_values = values + arg_count;
-    for (size_t i = 0; i < arg_count; i++)
-        arg_values[i] = args[i].of;
-
     waot_abi_trap trap = waot_rt_call_guarded(&instance->ctx, &instance->funcs[index],
                                               instance->func_is_host[index], type->trampoline,
-                                              arg_values, result_values);
-    if (trap == WAOT_TRAP_NONE) {
-        for (size_t i = 0; i < result_count; i++) {
-            results[i].type = type->types[arg_count + i];
-            results[i].of = result_values[i];
-        }
-        waot_rt_error_clear(err);
-    } else {
-        status = waot_rt_fail_trap(err, trap);
-    }
-    if (values != inline_values)
-        free(values);
+                                              args, results);
+    if (trap != WAOT_TRAP_NONE)
+        return waot_rt_fail_trap(err, trap);
+    for (size_t i = 0; i < result_count; i++)
+        results[i].type = type->types[arg_count + i];
+    waot_rt_error_clear(err);
     return status;
 }

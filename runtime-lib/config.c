@@ -6,6 +6,7 @@
 #include "config_internal.h"
 
 #include "waot.h"
+#include "waot_static.h"
 
 #define CONFIG_DEFAULT_STACK_BYTES ((size_t)4 << 20)
 
@@ -17,6 +18,8 @@ void waot_configure(const waot_config *config)
         config_current = *config;
     else
         config_current = (waot_config){0};
+    /* The stack limit is per thread, fixed at its first entry (entry.c). */
+    waot_static_this_thread.stack_limit = 0;
 }
 
 uint64_t waot_rt_config_max_memory_pages(void)

@@ -1,46 +1,52 @@
 /*
  * Host->wasm entries and traps (entry_internal.h).
  *
- * Per thread: the innermost entry record and the stack bounds, in
- * initial-exec TLS so the fault handler can read them without calling into
- * the dynamic linker.  Records live in the frames of waot_rt_call_guarded,
- * so nested host->wasm->host->wasm calls each catch their own traps and a
- * trap never crosses a thread.
+ * An entry costs nothing beyond its call sequence (WAOT_STATIC_CALL_SEQUENCE):
+ * the work happens only when a trap unwinds.  Then a walk over frame
+ * records ([0] the caller's record, [1] the return address; compiled code,
+ * its trampolines and adapters, and this runtime all keep frame pointers)
+ * finds the first wasm frame the host called: the last record, climbing
+ * from the trap, whose return address is outside compiled code.  That
+ * address must be an entry sequence's marker (xor %r11d, %r11d); the trap
+ * resumes just past it with the stack pointer the call left, the frame
+ * pointer the wasm function saved, and the trap in %r11.  Every other
+ * register is the call sequence's clobber, so nothing else needs restoring,
+ * and nested host->wasm->host->wasm calls each stop at their own entry.
  *
- * The generated headers of linked-in modules (waot_static.h) push the same
- * records from their own frames, inline: the innermost entry, the limit and
- * the last trap's element are therefore one public TLS record,
- * waot_static_this_thread; the rest stays here.
+ * Where a walk starts: a fault in compiled code, at the faulting frame (the
+ * handler rewrites the signal context and returns through the kernel); a
+ * trap raised by compiled code through the runtime table, at the runtime's
+ * own frame, climbing its C frames first; a trap raised inside a host
+ * function (whose frames may have no records), at the innermost exit record,
+ * which waot_rt_host_shim leaves for the duration of every host call.
  *
- * An exit (waot_rt_exit, for WASI's proc_exit) unwinds the same way with a
- * value outside the trap enum, the exit code kept in TLS beside it.
- *
- * Jump buffers do not save the signal mask (no syscall per call): the fault
- * handler is installed with SA_NODEFER and an empty sa_mask, so jumping out
- * of it leaves the mask as the call found it.
- *
- * The stack limit: at a thread's outermost entry, the current frame minus
+ * The stack limit: when a thread first enters wasm, the current frame minus
  * the configured budget, but never closer than a margin to the thread's
  * real stack end, which host functions called from wasm and the dynamic
- * linker still need.  Nested entries keep that limit, so a host function
+ * linker still need.  It stays for the thread's life, so a host function
  * cannot reset the budget by calling back into wasm.
  */
 #include "entry_internal.h"
 
+#include "address_ranges_internal.h"
 #include "config_internal.h"
 #include "error_internal.h"
 #include "signals_internal.h"
 #include "waot_static.h"
 
 #include <pthread.h>
-#include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
+
+#if !defined(__x86_64__)
+#error "entry.c: the entry sequence and the resume are x86-64 code; port them first"
+#endif
 
 #define TLS_MODEL __attribute__((tls_model("initial-exec")))
 
-/* AddressSanitizer must forget the frames a __builtin_longjmp skips (it
- * does so by itself for siglongjmp). */
+/* AddressSanitizer must forget the frames a resume skips. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define ENTRY_ASAN 1
@@ -57,50 +63,37 @@
 #define ENTRY_HOST_STACK_MARGIN ((uintptr_t)256 << 10)
 /* The kernel's gap below a growing stack, when pthreads reports no guard. */
 #define ENTRY_MIN_GUARD_BYTES ((uintptr_t)1 << 20)
+/* Runtime frames a trap climbs before it reaches compiled code. */
+#define ENTRY_MAX_HOST_FRAMES 64
 
-/* Entries are waot_static.h's guards.  Those of waot_rt_call_guarded have no
- * owner and sit first in this record, whose sigjmp_buf they jump to; the
- * generated headers' ones jump by __builtin_longjmp. */
-typedef struct entry_record {
-    waot_static_guard guard;
-    sigjmp_buf jump;
-} entry_record;
+/* What every entry sequence's call returns to. */
+static const uint8_t entry_marker[3] = {0x45, 0x31, 0xdb}; /* xor %r11d, %r11d */
+
+/* A host function in progress, in waot_rt_host_shim's frame. */
+typedef struct entry_exit {
+    struct entry_exit *outer;
+    const uintptr_t *frame; /* the shim's frame record */
+} entry_exit;
 
 typedef struct entry_thread {
     bool prepared;
-    uintptr_t stack_low;   /* lowest usable stack address; 0 when unknown */
-    uintptr_t guard_low;   /* faults in [guard_low, stack_low + page) are overflow */
+    uintptr_t stack_low;  /* lowest usable stack address; 0 when unknown */
+    uintptr_t stack_high; /* one past the highest; 0 when unknown */
+    uintptr_t guard_low;  /* faults in [guard_low, stack_low + page) are overflow */
+    entry_exit *exit;     /* the innermost host function called from wasm */
+    int64_t trap_element; /* the table element the last trap named, or -1 */
+    int exit_code;        /* of the last waot_rt_exit */
 } entry_thread;
 
-/* The innermost entry, the stack limit (and for which guard frame
- * waot_static_enter last set it) and the table element the last trap was about (-1: none): public, for
- * the inline guard entries of waot_static.h. */
-__thread waot_static_thread waot_static_this_thread TLS_MODEL = {.trap_element = -1};
-static _Thread_local entry_thread entry_this_thread TLS_MODEL;
-/* The status of the last waot_rt_exit. */
-static _Thread_local int entry_exit_code TLS_MODEL;
+/* Where a trap resumes: just past an entry sequence's call. */
+typedef struct entry_resume {
+    uintptr_t sp, fp, pc;
+} entry_resume;
 
-static void entry_prepare_thread(void)
-{
-    entry_thread *t = &entry_this_thread;
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void *addr = NULL;
-        size_t size = 0, guard = 0;
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-            pthread_attr_getguardsize(&attr, &guard);
-            if (guard < ENTRY_MIN_GUARD_BYTES)
-                guard = ENTRY_MIN_GUARD_BYTES;
-            t->stack_low = (uintptr_t)addr;
-            t->guard_low = t->stack_low > guard ? t->stack_low - guard : 0;
-        }
-        pthread_attr_destroy(&attr);
-    }
-    waot_rt_signals_prepare_thread();
-    t->prepared = true;
-}
+__thread waot_static_thread waot_static_this_thread TLS_MODEL;
+static _Thread_local entry_thread entry_this_thread TLS_MODEL = {.trap_element = -1};
 
-static uintptr_t entry_outermost_limit(uintptr_t frame)
+static uintptr_t entry_limit_below(uintptr_t frame)
 {
     const entry_thread *t = &entry_this_thread;
     size_t budget = waot_rt_config_max_stack_bytes();
@@ -112,62 +105,181 @@ static uintptr_t entry_outermost_limit(uintptr_t frame)
         if (limit < t->stack_low + margin)
             limit = t->stack_low + margin;
     }
-    return limit;
+    /* 0 means "not prepared" to the inline entries. */
+    return limit ? limit : 1;
 }
 
-waot_abi_trap waot_rt_call_guarded(waot_abi_context *caller, const waot_abi_funcref *callee,
-                                   bool callee_is_host, waot_abi_trampoline trampoline,
-                                   const waot_abi_value *args, waot_abi_value *results)
+uintptr_t waot_static_prepare_thread(void)
 {
-    if (!entry_this_thread.prepared)
-        entry_prepare_thread();
-    entry_record record;
-    record.guard.owner = NULL;
-    record.guard.outer = waot_static_this_thread.innermost;
-    if (!record.guard.outer) {
-        waot_static_this_thread.limit =
-            entry_outermost_limit((uintptr_t)__builtin_frame_address(0));
-        waot_static_this_thread.static_frame = 0;
+    entry_thread *t = &entry_this_thread;
+    if (!t->prepared) {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void *addr = NULL;
+            size_t size = 0, guard = 0;
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+                pthread_attr_getguardsize(&attr, &guard);
+                if (guard < ENTRY_MIN_GUARD_BYTES)
+                    guard = ENTRY_MIN_GUARD_BYTES;
+                t->stack_low = (uintptr_t)addr;
+                t->stack_high = t->stack_low + size;
+                t->guard_low = t->stack_low > guard ? t->stack_low - guard : 0;
+            }
+            pthread_attr_destroy(&attr);
+        }
+        waot_rt_signals_prepare_thread();
+        t->prepared = true;
     }
-    caller->stack_limit = waot_static_this_thread.limit;
-    if (!callee_is_host)
-        ((waot_abi_context *)callee->ctx)->stack_limit = waot_static_this_thread.limit;
+    if (!waot_static_this_thread.stack_limit)
+        waot_static_this_thread.stack_limit =
+            entry_limit_below((uintptr_t)__builtin_frame_address(0));
+    return waot_static_this_thread.stack_limit;
+}
 
-    waot_static_this_thread.trap_element = -1;
-    int trap = sigsetjmp(record.jump, 0);
-    if (trap == 0) {
-        waot_static_this_thread.innermost = &record.guard;
-        trampoline(callee->code, callee->ctx, args, results);
-        waot_static_this_thread.innermost = record.guard.outer;
-        return WAOT_TRAP_NONE;
+void waot_rt_host_shim(waot_abi_host_closure *closure, const waot_abi_value *args,
+                       waot_abi_value *results)
+{
+    entry_thread *t = &entry_this_thread;
+    entry_exit exit = {.outer = t->exit, .frame = __builtin_frame_address(0)};
+    t->exit = &exit;
+    closure->target(closure, args, results);
+    t->exit = exit.outer;
+}
+
+void waot_static_trapped(waot_static_instance *owner, uint64_t trap)
+{
+    owner->status = waot_rt_fail_trap(&owner->error, (waot_abi_trap)trap);
+}
+
+/* ---- Finding the entry ---- */
+
+static bool entry_in_code(uintptr_t pc)
+{
+    return waot_rt_range_contains(&waot_rt_code_ranges, pc);
+}
+
+/* Whether `next` can be the record of the frame above `record`'s. */
+static bool entry_plausible_caller(uintptr_t record, uintptr_t next)
+{
+    const entry_thread *t = &entry_this_thread;
+    return next > record && (next & 7) == 0 && (!t->stack_high || next < t->stack_high);
+}
+
+/* From the record of a frame of compiled code, the entry its call chain
+ * started at. */
+static bool entry_find_from_wasm(uintptr_t record, entry_resume *out)
+{
+    for (;;) {
+        const uintptr_t *r = (const uintptr_t *)record;
+        uintptr_t return_address = r[1];
+        if (!entry_in_code(return_address)) {
+            if (memcmp((const void *)return_address, entry_marker, sizeof entry_marker) != 0)
+                return false;
+            out->sp = record + 2 * sizeof(uintptr_t);
+            out->fp = r[0];
+            out->pc = return_address + sizeof entry_marker;
+            return true;
+        }
+        if (!entry_plausible_caller(record, r[0]))
+            return false;
+        record = r[0];
     }
-    /* Only `record`, untouched since sigsetjmp, is read after the jump. */
-    waot_static_this_thread.innermost = record.guard.outer;
-    return (waot_abi_trap)trap;
 }
 
-void waot_static_enter_slow(uintptr_t frame)
+/* From the record of a runtime frame: climbs to the one compiled code
+ * called, then as above. */
+static bool entry_find_from_runtime(uintptr_t record, entry_resume *out)
 {
-    if (!entry_this_thread.prepared)
-        entry_prepare_thread();
-    waot_static_this_thread.limit = entry_outermost_limit(frame);
-    waot_static_this_thread.static_frame = frame;
+    for (int depth = 0; depth < ENTRY_MAX_HOST_FRAMES; depth++) {
+        const uintptr_t *r = (const uintptr_t *)record;
+        if (entry_in_code(r[1]))
+            return entry_plausible_caller(record, r[0]) && entry_find_from_wasm(r[0], out);
+        if (!entry_plausible_caller(record, r[0]))
+            return false;
+        record = r[0];
+    }
+    return false;
 }
 
-void waot_static_trapped(waot_static_guard *guard)
+__attribute__((noreturn)) static void entry_lost(void)
 {
-    waot_static_this_thread.innermost = guard->outer;
-    waot_static_instance *owner = guard->owner;
-    owner->status = waot_rt_fail_trap(&owner->error, (waot_abi_trap)guard->code);
+    static const char message[] = "waot: trap outside of any call into wasm\n";
+    ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+    (void)ignored;
+    abort();
 }
+
+/* Host functions whose frames a resume to `sp` abandons are over. */
+static void entry_forget_exits_below(uintptr_t sp)
+{
+    entry_thread *t = &entry_this_thread;
+    while (t->exit && (uintptr_t)t->exit < sp)
+        t->exit = t->exit->outer;
+}
+
+__attribute__((noreturn)) static void entry_resume_at(const entry_resume *to, waot_abi_trap trap)
+{
+    entry_forget_exits_below(to->sp);
+#ifdef ENTRY_ASAN
+    __asan_handle_no_return();
+#endif
+    register uint64_t sp __asm__("rax") = to->sp;
+    register uint64_t fp __asm__("rdx") = to->fp;
+    register uint64_t pc __asm__("rcx") = to->pc;
+    register uint64_t code __asm__("r11") = (uint64_t)trap;
+    __asm__ volatile("mov %%rax, %%rsp\n\t"
+                     "mov %%rdx, %%rbp\n\t"
+                     "jmp *%%rcx"
+                     :
+                     : "r"(sp), "r"(fp), "r"(pc), "r"(code)
+                     : "memory");
+    __builtin_unreachable();
+}
+
+/* Unwinds from runtime code compiled code called, directly or through
+ * more runtime frames.  noinline: its own frame record is the start. */
+__attribute__((noreturn, noinline)) static void entry_unwind_runtime(waot_abi_trap trap)
+{
+    entry_resume to;
+    if (!entry_find_from_runtime((uintptr_t)__builtin_frame_address(0), &to))
+        entry_lost();
+    entry_resume_at(&to, trap);
+}
+
+void waot_rt_unwind_host(waot_abi_trap trap)
+{
+    if (trap != WAOT_RT_UNWIND_EXIT)
+        entry_this_thread.trap_element = -1;
+    const entry_exit *exit = entry_this_thread.exit;
+    entry_resume to;
+    if (!exit || !entry_find_from_runtime((uintptr_t)exit->frame, &to))
+        entry_lost();
+    entry_resume_at(&to, trap);
+}
+
+void waot_rt_trap_in_context(void *ucontext, waot_abi_trap trap)
+{
+    ucontext_t *uc = ucontext;
+    entry_resume to;
+    entry_this_thread.trap_element = -1;
+    if (!entry_find_from_wasm((uintptr_t)uc->uc_mcontext.gregs[REG_RBP], &to))
+        entry_lost();
+    entry_forget_exits_below(to.sp);
+    uc->uc_mcontext.gregs[REG_RSP] = (greg_t)to.sp;
+    uc->uc_mcontext.gregs[REG_RBP] = (greg_t)to.fp;
+    uc->uc_mcontext.gregs[REG_RIP] = (greg_t)to.pc;
+    uc->uc_mcontext.gregs[REG_R11] = (greg_t)trap;
+}
+
+/* ---- Raising ---- */
 
 void waot_rt_trap(waot_abi_context *ctx, uint32_t trap)
 {
     (void)ctx;
-    waot_static_this_thread.trap_element = -1;
+    entry_this_thread.trap_element = -1;
     if (trap == WAOT_TRAP_NONE || trap >= WAOT_TRAP_COUNT)
         trap = WAOT_TRAP_COUNT;
-    waot_rt_unwind((waot_abi_trap)trap);
+    entry_unwind_runtime((waot_abi_trap)trap);
 }
 
 void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
@@ -175,51 +287,27 @@ void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
     (void)ctx;
     if (trap == WAOT_TRAP_NONE || trap >= WAOT_TRAP_COUNT)
         trap = WAOT_TRAP_COUNT;
-    waot_static_this_thread.trap_element = index;
-    waot_rt_unwind((waot_abi_trap)trap);
+    entry_this_thread.trap_element = index;
+    entry_unwind_runtime((waot_abi_trap)trap);
 }
 
 void waot_rt_exit(int code)
 {
-    waot_static_this_thread.trap_element = -1;
-    entry_exit_code = code;
-    waot_rt_unwind(WAOT_RT_UNWIND_EXIT);
+    entry_this_thread.trap_element = -1;
+    entry_this_thread.exit_code = code;
+    waot_rt_unwind_host(WAOT_RT_UNWIND_EXIT);
 }
 
 int waot_rt_exit_code(void)
 {
-    return entry_exit_code;
+    return entry_this_thread.exit_code;
 }
 
 int64_t waot_rt_take_trap_element(void)
 {
-    int64_t index = waot_static_this_thread.trap_element;
-    waot_static_this_thread.trap_element = -1;
+    int64_t index = entry_this_thread.trap_element;
+    entry_this_thread.trap_element = -1;
     return index;
-}
-
-void waot_rt_unwind(waot_abi_trap trap)
-{
-    waot_static_guard *record = waot_static_this_thread.innermost;
-    if (!record) {
-        static const char message[] = "waot: trap outside of any call into wasm\n";
-        ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
-        (void)ignored;
-        abort();
-    }
-    if (record->owner) {
-        record->code = (int)trap;
-#ifdef ENTRY_ASAN
-        __asan_handle_no_return();
-#endif
-        __builtin_longjmp(record->jump, 1);
-    }
-    siglongjmp(((entry_record *)record)->jump, (int)trap);
-}
-
-bool waot_rt_thread_in_wasm(void)
-{
-    return waot_static_this_thread.innermost != NULL;
 }
 
 bool waot_rt_thread_stack_guard_contains(uintptr_t address)

@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Calls with up to this many values keep them on the stack. */
-#define FUNC_INLINE_VALUES 16
-
 struct waot_func {
     waot_instance *instance;          /* retained */
     uint32_t index;                   /* in the instance's function index space */
@@ -61,39 +58,19 @@ waot_status waot_func_call(waot_func *func, const waot_value *args, size_t arg_c
                             "the function takes %u arguments and returns %u results, "
                             "%zu and %zu given",
                             type->param_count, type->result_count, arg_count, result_count);
-    waot_abi_value inline_values[FUNC_INLINE_VALUES];
-    waot_abi_value *values = inline_values;
-    if (arg_count + result_count > FUNC_INLINE_VALUES) {
-        values = calloc(arg_count + result_count, sizeof *values);
-        if (!values)
-            return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory for a call");
-    }
-    waot_status status = WAOT_OK;
-    for (size_t i = 0; i < arg_count; i++) {
-        if (args[i].type != type->types[i]) {
-            status = waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
-                                  "argument %zu has type 0x%02x, expected 0x%02x", i,
-                                  args[i].type, type->types[i]);
-            break;
-        }
-        values[i] = args[i].of;
-    }
-    if (status == WAOT_OK) {
-        waot_instance *instance = func->instance;
-        waot_abi_trap trap = waot_rt_call_guarded(
-            &instance->ctx, &instance->funcs[func->index], instance->func_is_host[func->index],
-            type->trampoline, values, values + arg_count);
-        if (trap == WAOT_TRAP_NONE) {
-            for (size_t i = 0; i < result_count; i++) {
-                results[i].type = type->types[arg_count + i];
-                results[i].of = values[arg_count + i];
-            }
-            waot_rt_error_clear(err);
-        } else {
-            status = waot_rt_fail_trap(err, trap);
-        }
-    }
-    if (values != inline_values)
-        free(values);
-    return status;
+    for (size_t i = 0; i < arg_count; i++)
+        if (args[i].type != type->types[i])
+            return waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
+                                "argument %zu has type 0x%02x, expected 0x%02x", i, args[i].type,
+                                type->types[i]);
+    waot_instance *instance = func->instance;
+    waot_abi_trap trap = waot_rt_call_guarded(&instance->ctx, &instance->funcs[func->index],
+                                              instance->func_is_host[func->index],
+                                              type->trampoline, args, results);
+    if (trap != WAOT_TRAP_NONE)
+        return waot_rt_fail_trap(err, trap);
+    for (size_t i = 0; i < result_count; i++)
+        results[i].type = type->types[arg_count + i];
+    waot_rt_error_clear(err);
+    return WAOT_OK;
 }

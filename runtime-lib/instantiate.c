@@ -81,7 +81,8 @@ static void instantiate_bind_import(waot_instance *instance, const waot_abi_impo
         uint32_t type_index = d->funcs[index].type_index;
         if (ext->is_host_definition) {
             waot_abi_host_closure *closure = &instance->closures[index];
-            closure->fn = ext->host_fn;
+            closure->fn = waot_rt_host_shim;
+            closure->target = ext->host_fn;
             closure->user = ext->host_user;
             closure->caller = &instance->ctx;
             instance->funcs[index] = (waot_abi_funcref){
@@ -244,7 +245,7 @@ static waot_abi_trap instantiate_start(waot_instance *instance, bool *escaped)
         return WAOT_TRAP_NONE;
     uint32_t start = d->start_func;
     const waot_abi_functype *type = &d->types[d->funcs[start].type_index];
-    waot_abi_value none[1];
+    waot_value none[1];
     *escaped = true;
     return waot_rt_call_guarded(&instance->ctx, &instance->funcs[start],
                                 instance->func_is_host[start], type->trampoline, none, none);

@@ -150,7 +150,8 @@ waot_memory *waot_caller_memory(const waot_abi_host_closure *closure, uint32_t i
 
 void waot_host_trap(const waot_abi_host_closure *closure)
 {
-    waot_rt_trap(closure->caller, WAOT_TRAP_HOST);
+    (void)closure;
+    waot_rt_unwind_host(WAOT_TRAP_HOST);
 }
 
 /* ---- Tables ---- */

@@ -1,9 +1,8 @@
 /*
  * The fault handler (signals_internal.h).
  *
- * A SIGSEGV or SIGBUS becomes a wasm trap only when all of these hold: the
- * thread is inside a host->wasm entry, the faulting instruction is in
- * registered wasm code, and the address is in a linear memory's reservation
+ * A SIGSEGV or SIGBUS becomes a wasm trap only when both of these hold: the
+ * faulting instruction is in registered wasm code, and the address is in a linear memory's reservation
  * (out of bounds access) or at the thread's stack guard (stack overflow the
  * prologue checks missed).  Anything else is not ours: the handler that was
  * installed before runs, or, when that was the default, the default action
@@ -12,7 +11,9 @@
  *
  * The handler runs on a per-thread alternate stack (a stack overflow leaves
  * no room on the thread's own) and uses only async-signal-safe operations:
- * TLS reads, lock-free range lookups, sigaction, siglongjmp.
+ * TLS reads, lock-free range lookups, reads of the stack, sigaction.  A trap
+ * returns from the handler into a rewritten context (entry.c), so the
+ * kernel restores the signal mask and leaves the alternate stack.
  */
 #include "signals_internal.h"
 
@@ -39,13 +40,7 @@ static struct sigaction signals_previous_bus;
 
 static uintptr_t signals_fault_pc(const ucontext_t *uc)
 {
-#if defined(__x86_64__)
     return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-#elif defined(__aarch64__)
-    return (uintptr_t)uc->uc_mcontext.pc;
-#elif defined(__riscv)
-    return (uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
-#endif
 }
 
 /* Hands a fault that is not a wasm trap to whoever would have had it. */
@@ -75,13 +70,16 @@ static void signals_chain(int signal, siginfo_t *info, void *context)
 
 static void signals_handle_fault(int signal, siginfo_t *info, void *context)
 {
-    if (waot_rt_thread_in_wasm() &&
-        waot_rt_range_contains(&waot_rt_code_ranges, signals_fault_pc(context))) {
+    if (waot_rt_range_contains(&waot_rt_code_ranges, signals_fault_pc(context))) {
         uintptr_t address = (uintptr_t)info->si_addr;
-        if (waot_rt_range_contains(&waot_rt_memory_reservations, address))
-            waot_rt_unwind(WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
-        if (waot_rt_thread_stack_guard_contains(address))
-            waot_rt_unwind(WAOT_TRAP_STACK_EXHAUSTED);
+        if (waot_rt_range_contains(&waot_rt_memory_reservations, address)) {
+            waot_rt_trap_in_context(context, WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+            return;
+        }
+        if (waot_rt_thread_stack_guard_contains(address)) {
+            waot_rt_trap_in_context(context, WAOT_TRAP_STACK_EXHAUSTED);
+            return;
+        }
     }
     signals_chain(signal, info, context);
 }
@@ -110,7 +108,7 @@ static void signals_install(void)
     signals_stack_key_made = pthread_key_create(&signals_stack_key,
                                                 signals_free_thread_stack) == 0;
     struct sigaction action = {.sa_sigaction = signals_handle_fault,
-                               .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER};
+                               .sa_flags = SA_SIGINFO | SA_ONSTACK};
     sigemptyset(&action.sa_mask);
     sigaction(SIGSEGV, &action, &signals_previous_segv);
     sigaction(SIGBUS, &action, &signals_previous_bus);

@@ -151,30 +151,19 @@ void waot_static_release(waot_static_instance *instance)
     instance->ctx = NULL;
 }
 
-void waot_static_call(waot_static_instance *owner, uint32_t func_index,
-                      const waot_abi_value *args, waot_abi_value *results)
+void waot_static_call(waot_static_instance *owner, uint32_t func_index, const waot_value *args,
+                      waot_value *results)
 {
     waot_instance *instance = owner->instance;
     const waot_abi_module *d = instance->module->descriptor;
     const waot_abi_functype *type = &d->types[d->funcs[func_index].type_index];
-    waot_abi_value scratch[16];
-    waot_abi_value *out = type->result_count <= 16 ? scratch : calloc(type->result_count,
-                                                                        sizeof *out);
-    if (!out) {
-        owner->status = waot_rt_fail(&owner->error, WAOT_ERROR_NOMEM, "out of memory");
-        return;
-    }
     waot_abi_trap trap = waot_rt_call_guarded(&instance->ctx, &instance->funcs[func_index],
                                               instance->func_is_host[func_index],
-                                              type->trampoline, args, out);
-    if (trap == WAOT_TRAP_NONE) {
-        memcpy(results, out, sizeof *out * type->result_count);
+                                              type->trampoline, args, results);
+    if (trap == WAOT_TRAP_NONE)
         owner->status = WAOT_OK;
-    } else {
+    else
         owner->status = waot_rt_fail_trap(&owner->error, trap);
-    }
-    if (out != scratch)
-        free(out);
 }
 
 waot_status waot_static_last_status(const waot_static_instance *instance, waot_error *err)
@@ -190,5 +179,5 @@ waot_status waot_static_last_status(const waot_static_instance *instance, waot_e
 
 void waot_static_host_trap(void)
 {
-    waot_rt_unwind(WAOT_TRAP_HOST);
+    waot_rt_unwind_host(WAOT_TRAP_HOST);
 }

@@ -5,8 +5,6 @@
  *
  * Usage: linked A B   prints "gcd(A, B) = N"
  */
-/* The generated header uses POSIX sigsetjmp, which strict -std=c17 hides. */
-#define _POSIX_C_SOURCE 200809L
 #include "gcd.h"
 
 #include <stdio.h>

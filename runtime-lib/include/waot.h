@@ -104,17 +104,17 @@ typedef struct waot_error {
     char message[256];    /* one line: for traps, the spec's message first */
 } waot_error;
 
-/* A typed value.  `type` is a value type code (WAOT_ABI_I32 ...). */
-typedef struct waot_value {
-    uint32_t type;
-    waot_abi_value of;
-} waot_value;
+/* waot_value, a typed value, is defined in waot_abi.h: trampolines read
+ * and write arrays of it. */
 
 /* Process-wide settings; call before loading anything, or never.  Not
  * thread-safe. */
 typedef struct waot_config {
     uint64_t max_memory_pages; /* cap on any memory's size in pages (0: 65536) */
-    size_t max_stack_bytes;    /* stack compiled code may use per call (0: 4 MiB) */
+    /* Stack compiled code may use below the frame where a thread first
+     * enters wasm (0: 4 MiB).  Threads that already entered keep theirs; the
+     * calling thread measures again at its next entry. */
+    size_t max_stack_bytes;
 } waot_config;
 void waot_configure(const waot_config *config);
 

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 1u
+#define WAOT_ABI_VERSION 2u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
 #define WAOT_ABI_MODULE_SYMBOL "waot_compiled_module"
@@ -120,9 +120,13 @@ struct waot_abi_host_closure {
      * callee's ctx before calling an import, not knowing whether the callee
      * is wasm (a context) or host (a closure); here the copy is harmless. */
     uintptr_t stack_limit;
+    /* What compiled code calls: the runtime's shim, which calls `target`
+     * (a trap raised inside a host function needs to know where the wasm
+     * frames below it are). */
     waot_abi_host_fn fn;
     void *user;
     struct waot_abi_context *caller; /* the importing instance's context */
+    waot_abi_host_fn target;         /* the host function itself */
 };
 
 struct waot_abi_context;
@@ -185,11 +189,20 @@ typedef struct waot_abi_limits {
     uint32_t has_max;
 } waot_abi_limits;
 
+/* A typed value: `type` is a value type code (WAOT_ABI_I32 ...).  The
+ * embedding API's value (waot.h), and what trampolines read and write. */
+typedef struct waot_value {
+    uint32_t type;
+    waot_abi_value of;
+} waot_value;
+
 /* Calls `code` (a function of this type) with `ctx`, reading the arguments
- * from args[] and writing the results to results[]: how the runtime calls any
- * compiled function without knowing its signature. */
-typedef void (*waot_abi_trampoline)(void *code, void *ctx, const waot_abi_value *args,
-                                    waot_abi_value *results);
+ * from args[i].of and writing the results to results[i].of (the types are
+ * the caller's to check and set): how the runtime calls any compiled
+ * function without knowing its signature.  The embedding API passes its
+ * callers' arrays straight through. */
+typedef void (*waot_abi_trampoline)(void *code, void *ctx, const waot_value *args,
+                                    waot_value *results);
 
 typedef struct waot_abi_functype {
     uint32_t param_count;

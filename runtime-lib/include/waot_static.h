@@ -5,23 +5,21 @@
  * a program does not need to call itself.  This header owns:
  *  - waot_static_instance, the record behind every generated `<name>_instance`:
  *    the runtime instance, its context, and the outcome of its last call;
- *  - the trap guard the generated wrappers set up around a direct call into
- *    compiled code: waot_static_enter pushes a guard on this thread's stack
- *    of host->wasm entries (the same one waot_call uses, so traps, nested
- *    calls and the stack limit behave identically), the wrapper calls
- *    __builtin_setjmp(guard.jump) itself (GCC and Clang: it saves only the
- *    frame, stack and resume addresses, and never the signal mask, which
- *    the runtime's fault handler leaves as it found it), and
- *    waot_static_leave or waot_static_trapped pops it and records the
- *    outcome.  Enter and leave are inline: they touch the runtime's
- *    per-thread record (waot_static_thread) directly, so a call costs a
- *    few nanoseconds more than a plain C call, not a library round trip;
+ *  - the host->wasm call sequence the generated wrappers inline around a
+ *    direct call of compiled code (WAOT_STATIC_CALL_SEQUENCE).  It records
+ *    nothing: every register but the stack and frame pointers is declared
+ *    clobbered, so the compiler of the program keeps nothing in them, and a
+ *    trap resumes right after the call with the trap's code in %r11 (the
+ *    runtime finds the call by walking frame records, see entry.c).  A
+ *    call therefore costs what a C call with many live values costs;
  *  - instantiation from a descriptor linked into the program, binding the
  *    module's imports to adapters the generated header supplies, and the
  *    one-time registration of the program's compiled code
  *    (__start_waot_code..__stop_waot_code) with the fault handler.
  * Every object linked into one program shares the section waot_code, so one
  * registration covers all of them.
+ *
+ * The call sequence is x86-64 System V code, like the runtime's entries.
  */
 #ifndef WAOT_STATIC_H
 #define WAOT_STATIC_H
@@ -40,17 +38,6 @@ typedef struct waot_v128 {
 } waot_v128;
 
 typedef struct waot_static_instance waot_static_instance;
-
-/* One host->wasm entry in progress: lives in the wrapper's frame between
- * waot_static_enter and waot_static_leave/waot_static_trapped.  The fields
- * are the runtime's.  The runtime's own entries (waot_call) begin with one
- * too, with `owner` NULL, and jump by siglongjmp instead. */
-typedef struct waot_static_guard {
-    void *jump[5];                   /* __builtin_setjmp's buffer */
-    struct waot_static_guard *outer; /* the entry this one is nested in */
-    waot_static_instance *owner;     /* whose status the call sets */
-    int code;                        /* the trap, once one jumped here */
-} waot_static_guard;
 
 /* What a generated `<name>_instance` holds.  Owned by that instance; read
  * only through the generated functions. */
@@ -84,58 +71,85 @@ waot_status waot_static_instantiate(const waot_abi_module *descriptor,
 /* Releases what waot_static_instantiate made. */
 void waot_static_release(waot_static_instance *instance);
 
-/* The runtime's per-thread entry state (entry.c), which the inline guard
- * entries below read and write: the fields are the runtime's. */
+/* The runtime's per-thread state the inline code below reads. */
 typedef struct waot_static_thread {
-    waot_static_guard *innermost; /* the innermost host->wasm entry, or NULL */
-    uintptr_t limit;              /* the stack limit, fixed at the outermost entry */
-    /* The frame of the outermost guard entry `limit` was computed for; 0
-     * once another outermost entry set it. */
-    uintptr_t static_frame;
-    int64_t trap_element;         /* the table element the last trap named, or -1 */
+    uintptr_t stack_limit; /* 0 until the thread first enters wasm */
 } waot_static_thread;
 extern __thread waot_static_thread waot_static_this_thread
     __attribute__((tls_model("initial-exec")));
 
-/* waot_static_enter's slow path: prepares the thread on its first entry and
- * sets the stack limit of an outermost entry from `frame`. */
-void waot_static_enter_slow(uintptr_t frame);
+/* Prepares the calling thread for wasm (signal stack, stack bounds) on its
+ * first entry and returns its stack limit. */
+uintptr_t waot_static_prepare_thread(void);
 
-/* Pushes `guard` for a call into `owner`'s code: prepares the thread on its
- * first entry and gives the context the thread's stack limit.  Follow with
- * `if (__builtin_setjmp(guard->jump) == 0)` in the same function. */
-static inline void waot_static_enter(waot_static_guard *guard, waot_static_instance *owner)
+/* The context to pass to `owner`'s compiled code, with the thread's stack
+ * limit written into it.  Call right before the call sequence. */
+static inline waot_abi_context *waot_static_context(waot_static_instance *owner)
 {
-    waot_static_guard *outer = waot_static_this_thread.innermost;
-    guard->owner = owner;
-    guard->outer = outer;
-    if (!outer) {
-        uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
-        if (__builtin_expect(frame != waot_static_this_thread.static_frame, 0))
-            waot_static_enter_slow(frame);
-    }
-    owner->ctx->stack_limit = waot_static_this_thread.limit;
-    waot_static_this_thread.trap_element = -1;
-    waot_static_this_thread.innermost = guard;
+    uintptr_t limit = waot_static_this_thread.stack_limit;
+    if (__builtin_expect(limit == 0, 0))
+        limit = waot_static_prepare_thread();
+    owner->ctx->stack_limit = limit;
+    return owner->ctx;
 }
 
-/* Pops `guard` after the call returned: its owner's status becomes WAOT_OK. */
-static inline void waot_static_leave(waot_static_guard *guard)
+/* Records a call's outcome in its owner: trap 0 is success, anything else
+ * what %r11 held after the call sequence (a trap, or a WASI exit). */
+void waot_static_trapped(waot_static_instance *owner, uint64_t trap);
+
+#if !defined(__x86_64__)
+#error "waot_static.h: linked-in modules need x86-64 (the call sequence is x86-64 code)"
+#endif
+
+/* The host->wasm call sequence, for GNU C extended asm: calls `target`
+ * ("symbol@PLT" or "*%%rax") with the arguments already in their System V
+ * registers, then sets %r11 to 0.  A trap resumes after the `xor` with %r11
+ * holding the trap.  It keeps clear of the caller's red zone, calls on a
+ * 16-byte aligned stack whatever the caller's alignment, and keeps the
+ * caller's stack pointer at 8(%rsp) across the call, where the runtime
+ * leaves it when it resumes. */
+#define WAOT_STATIC_CALL_SEQUENCE(target)                                                   \
+    "mov %%rsp, %%r11\n\t"                                                                  \
+    "lea -144(%%rsp), %%rsp\n\t"                                                            \
+    "and $-16, %%rsp\n\t"                                                                   \
+    "mov %%r11, 8(%%rsp)\n\t"                                                               \
+    "call " target "\n\t"                                                                   \
+    ".byte 0x45, 0x31, 0xdb\n\t" /* xor %%r11d, %%r11d: the runtime checks these bytes */ \
+    "mov 8(%%rsp), %%rsp"
+
+/* Clobbers of the call sequence beyond the registers a wrapper names as
+ * operands: the vector registers only AVX-512 code can use. */
+#ifdef __AVX512F__
+#define WAOT_STATIC_AVX512_CLOBBERS                                                         \
+    , "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24",      \
+        "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "k0", "k1", "k2",    \
+        "k3", "k4", "k5", "k6", "k7"
+#else
+#define WAOT_STATIC_AVX512_CLOBBERS
+#endif
+
+/* f32 values travel in the low 32 bits of an XMM register, which the
+ * wrappers bind to double variables. */
+static inline double waot_static_xmm_of_f32(float value)
 {
-    waot_static_this_thread.innermost = guard->outer;
-    guard->owner->status = WAOT_OK;
+    double xmm = 0;
+    __builtin_memcpy(&xmm, &value, sizeof value);
+    return xmm;
 }
 
-/* Pops `guard` after a trap jumped to it (__builtin_setjmp returned
- * nonzero), recording the trap (or a WASI exit) as its owner's status. */
-void waot_static_trapped(waot_static_guard *guard);
+static inline float waot_static_f32_of_xmm(double xmm)
+{
+    float value;
+    __builtin_memcpy(&value, &xmm, sizeof value);
+    return value;
+}
 
 /* Calls function `func_index` of `owner` through its type's trampoline,
- * guarded like the above, recording the outcome: for signatures the
- * wrappers cannot call directly (several results, v128) and re-exported
- * imports.  results[] is written only when the status becomes WAOT_OK. */
-void waot_static_call(waot_static_instance *owner, uint32_t func_index,
-                      const waot_abi_value *args, waot_abi_value *results);
+ * recording the outcome: for signatures the wrappers cannot call directly
+ * (several results, v128, arguments beyond the argument registers) and
+ * re-exported imports.  results[] is written only when the status becomes WAOT_OK. */
+void waot_static_call(waot_static_instance *owner, uint32_t func_index, const waot_value *args,
+                      waot_value *results);
 
 /* The outcome of `instance`'s last call, with details in `err` (may be
  * NULL). */

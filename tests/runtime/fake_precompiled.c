@@ -52,16 +52,16 @@ static int32_t fake_answer(waot_abi_context *ctx)
     return 42;
 }
 
-static void fake_trampoline_i_i(void *code, void *ctx, const waot_abi_value *args,
-                                waot_abi_value *results)
+static void fake_trampoline_i_i(void *code, void *ctx, const waot_value *args,
+                                waot_value *results)
 {
-    results[0].i32 = ((int32_t (*)(void *, int32_t))code)(ctx, args[0].i32);
+    results[0].of.i32 = ((int32_t (*)(void *, int32_t))code)(ctx, args[0].of.i32);
 }
 
-static void fake_trampoline_v_i(void *code, void *ctx, const waot_abi_value *args,
-                                waot_abi_value *results)
+static void fake_trampoline_v_i(void *code, void *ctx, const waot_value *args,
+                                waot_value *results)
 {
-    results[0].i32 = ((int32_t (*)(void *))code)(ctx);
+    results[0].of.i32 = ((int32_t (*)(void *))code)(ctx);
 }
 
 static const uint8_t fake_types_i_i[] = {WAOT_ABI_I32, WAOT_ABI_I32};

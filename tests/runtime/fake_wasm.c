@@ -1,7 +1,8 @@
 /*
  * Trampolines, host adapters and API helpers for fake modules
  * (fake_wasm.h).  The trampolines and adapters are written the way the
- * compiler generates them: a trampoline unpacks waot_abi_value arrays into a
+ * compiler generates them, in the fake code section and with frame records
+ * (a trap climbs through them): a trampoline unpacks waot_abi_value arrays into a
  * direct call of `code(ctx, params...)`; an adapter has the wasm signature,
  * packs its arguments and calls the closure's host function.
  */
@@ -32,54 +33,54 @@ void fake_register_wasm_code(void)
         cr_assert(waot_rt_code_range_register(__start_waot_fake_wasm, __stop_waot_fake_wasm));
 }
 
-static void tramp_v_v(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_v_v(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
     ((fake_fn_v_v)code)(ctx);
 }
 
-static void tramp_v_i(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_v_i(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    results[0].i32 = ((fake_fn_v_i)code)(ctx);
+    results[0].of.i32 = ((fake_fn_v_i)code)(ctx);
 }
 
-static void tramp_i_v(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_i_v(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    ((fake_fn_i_v)code)(ctx, args[0].i32);
+    ((fake_fn_i_v)code)(ctx, args[0].of.i32);
 }
 
-static void tramp_i_i(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_i_i(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    results[0].i32 = ((fake_fn_i_i)code)(ctx, args[0].i32);
+    results[0].of.i32 = ((fake_fn_i_i)code)(ctx, args[0].of.i32);
 }
 
-static void tramp_ii_v(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_ii_v(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    ((fake_fn_ii_v)code)(ctx, args[0].i32, args[1].i32);
+    ((fake_fn_ii_v)code)(ctx, args[0].of.i32, args[1].of.i32);
 }
 
-static void tramp_ii_i(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_ii_i(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    results[0].i32 = ((fake_fn_ii_i)code)(ctx, args[0].i32, args[1].i32);
+    results[0].of.i32 = ((fake_fn_ii_i)code)(ctx, args[0].of.i32, args[1].of.i32);
 }
 
-static void tramp_iii_v(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_iii_v(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
-    ((fake_fn_iii_v)code)(ctx, args[0].i32, args[1].i32, args[2].i32);
+    ((fake_fn_iii_v)code)(ctx, args[0].of.i32, args[1].of.i32, args[2].of.i32);
 }
 
 /* For types no test calls. */
-static void tramp_never(void *code, void *ctx, const waot_abi_value *args, waot_abi_value *results)
+FAKE_WASM static void tramp_never(void *code, void *ctx, const waot_value *args, waot_value *results)
 {
     abort();
 }
 
-static void adapter_v_v(void *ctx)
+FAKE_WASM static void adapter_v_v(void *ctx)
 {
     waot_abi_host_closure *closure = ctx;
     closure->fn(closure, NULL, NULL);
 }
 
-static int32_t adapter_v_i(void *ctx)
+FAKE_WASM static int32_t adapter_v_i(void *ctx)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value results[1];
@@ -87,14 +88,14 @@ static int32_t adapter_v_i(void *ctx)
     return results[0].i32;
 }
 
-static void adapter_i_v(void *ctx, int32_t a)
+FAKE_WASM static void adapter_i_v(void *ctx, int32_t a)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[1] = {{.i32 = a}};
     closure->fn(closure, args, NULL);
 }
 
-static int32_t adapter_i_i(void *ctx, int32_t a)
+FAKE_WASM static int32_t adapter_i_i(void *ctx, int32_t a)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[1] = {{.i32 = a}}, results[1];
@@ -102,14 +103,14 @@ static int32_t adapter_i_i(void *ctx, int32_t a)
     return results[0].i32;
 }
 
-static void adapter_ii_v(void *ctx, int32_t a, int32_t b)
+FAKE_WASM static void adapter_ii_v(void *ctx, int32_t a, int32_t b)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[2] = {{.i32 = a}, {.i32 = b}};
     closure->fn(closure, args, NULL);
 }
 
-static int32_t adapter_ii_i(void *ctx, int32_t a, int32_t b)
+FAKE_WASM static int32_t adapter_ii_i(void *ctx, int32_t a, int32_t b)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[2] = {{.i32 = a}, {.i32 = b}}, results[1];
@@ -117,7 +118,7 @@ static int32_t adapter_ii_i(void *ctx, int32_t a, int32_t b)
     return results[0].i32;
 }
 
-static void adapter_never(void)
+FAKE_WASM static void adapter_never(void)
 {
     abort();
 }
@@ -140,7 +141,8 @@ const waot_abi_functype fake_types[FAKE_TYPE_COUNT] = {
     [FAKE_T_D_D] = {1, 1, types_dd, tramp_never, (void *)adapter_never},
 };
 
-int32_t fake_call_ref_i_i(waot_abi_context *ctx, const waot_abi_funcref *ref, int32_t a)
+FAKE_WASM int32_t fake_call_ref_i_i(waot_abi_context *ctx, const waot_abi_funcref *ref,
+                                    int32_t a)
 {
     /* What compiled code does before calling through a reference; a host
      * closure has its stack_limit at the same offset, so this is safe. */
