@@ -2,7 +2,8 @@
 # Embedding-API benchmarks (bench/embed/): the cost of instantiating a small
 # precompiled module (median and p99 of 10,000 instantiations) and of calling
 # an exported add(i32, i32) through waot_call (ns per call over 10 million
-# calls, beside a direct call of a noinline C function).  Builds the two
+# calls, beside a direct call of a noinline C function; min/median/max over
+# 11 interleaved rounds).  Builds the two
 # programs against the runtime archive of a built tree (build/ by default;
 # WAOT_BUILD_DIR overrides) and precompiles bench/embed/small.wat with it.
 # Needs: a built waot (cli/waot, cli/libwaot_runtime.a), wat2wasm, cc.
@@ -19,4 +20,4 @@ libs=("$build/cli/libwaot_runtime.a" -lm -ldl -lpthread)
 cc "${cflags[@]}" -o "$work/instantiate" "$root/bench/embed/instantiate.c" "${libs[@]}"
 cc "${cflags[@]}" -o "$work/call" "$root/bench/embed/call.c" "${libs[@]}"
 "$work/instantiate" "$work/small.cwasm" "${INSTANTIATE_COUNT:-10000}"
-"$work/call" "$work/small.cwasm" "${CALL_COUNT:-10000000}"
+"$work/call" "$work/small.cwasm" "${CALL_COUNT:-10000000}" "${CALL_ROUNDS:-11}"

@@ -73,6 +73,10 @@ waot_status waot_instance_global(waot_instance *instance, const char *name, waot
 waot_status waot_memory_new(uint64_t min_pages, uint64_t max_pages, bool has_max,
                             waot_memory **out, waot_error *err)
 {
+    if (min_pages > 65536 && !has_max)
+        return waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
+                            "memory minimum of %llu pages is over 65536",
+                            (unsigned long long)min_pages);
     if (min_pages > 65536 || (has_max && (max_pages > 65536 || max_pages < min_pages)))
         return waot_rt_fail(err, WAOT_ERROR_ARGUMENT,
                             "memory limits %llu..%llu pages are not valid",

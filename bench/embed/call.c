@@ -1,18 +1,23 @@
 /*
  * bench/embed/call: the cost of calling into wasm through the embedding
- * API.  Calls the exported add(i32, i32) through waot_call COUNT times
- * (default 10 million) and prints nanoseconds per call, then the same
- * through a function handle (waot_func_call: no lookup by name), next to a
- * direct call of an equivalent C function kept out of line (noinline, and
- * called through a volatile pointer so the loop cannot be folded away).
+ * API.  Calls the exported add(i32, i32) COUNT times (default 10 million)
+ * in each of ROUNDS rounds (default 11) three ways, interleaved within each
+ * round so machine noise hits all three alike: through waot_call (by name),
+ * through a function handle (waot_func_call: no lookup), and a direct call
+ * of an equivalent C function kept out of line (noinline, called through a
+ * volatile pointer so the loop cannot be folded away).  Each call takes the
+ * previous result, so the figures are latencies.  Prints min/median/max
+ * ns per call of each, and the medians' differences from the C call.
  *
- * Usage: call SMALL.cwasm [COUNT]
+ * Usage: call SMALL.cwasm [COUNT [ROUNDS]]
  */
 #include "waot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#define CALL_MAX_ROUNDS 101
 
 static double call_now_ns(void)
 {
@@ -27,70 +32,92 @@ __attribute__((noinline)) static int32_t call_native_add(int32_t a, int32_t b)
     return a + b;
 }
 
+static int call_compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts `ns` and prints its min/median/max; returns the median. */
+static double call_report(const char *what, double *ns, int rounds)
+{
+    qsort(ns, (size_t)rounds, sizeof *ns, call_compare);
+    double median = ns[rounds / 2];
+    printf("%-16s min %6.2f  median %6.2f  max %6.2f ns/call\n", what, ns[0], median,
+           ns[rounds - 1]);
+    return median;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s SMALL.cwasm [COUNT]\n", argv[0]);
+        fprintf(stderr, "usage: %s SMALL.cwasm [COUNT [ROUNDS]]\n", argv[0]);
         return 2;
     }
     long count = argc > 2 ? strtol(argv[2], NULL, 10) : 10000000;
+    int rounds = argc > 3 ? atoi(argv[3]) : 11;
     if (count <= 0)
         count = 1;
+    if (rounds <= 0 || rounds > CALL_MAX_ROUNDS)
+        rounds = 11;
     waot_error err;
     waot_module *module;
     waot_instance *instance;
+    waot_func *add;
     if (waot_module_load(argv[1], &module, &err) != WAOT_OK ||
-        waot_instantiate(NULL, module, &instance, &err) != WAOT_OK) {
+        waot_instantiate(NULL, module, &instance, &err) != WAOT_OK ||
+        waot_instance_func(instance, "add", &add) != WAOT_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
+    int32_t (*volatile native)(int32_t, int32_t) = call_native_add;
 
+    double by_name[CALL_MAX_ROUNDS], by_handle[CALL_MAX_ROUNDS], direct[CALL_MAX_ROUNDS];
     waot_value args[2] = {{.type = WAOT_ABI_I32}, {.type = WAOT_ABI_I32, .of.i32 = 1}};
     waot_value result;
-    int32_t acc = 0;
-    double t0 = call_now_ns();
-    for (long i = 0; i < count; i++) {
-        args[0].of.i32 = acc;
-        if (waot_call(instance, "add", args, 2, &result, 1, &err) != WAOT_OK) {
-            fprintf(stderr, "add: %s\n", err.message);
+    for (int r = 0; r < rounds; r++) {
+        int32_t acc = 0;
+        double t0 = call_now_ns();
+        for (long i = 0; i < count; i++) {
+            args[0].of.i32 = acc;
+            if (waot_call(instance, "add", args, 2, &result, 1, &err) != WAOT_OK) {
+                fprintf(stderr, "add: %s\n", err.message);
+                return 1;
+            }
+            acc = result.of.i32;
+        }
+        double t1 = call_now_ns();
+        int32_t handle_acc = 0;
+        for (long i = 0; i < count; i++) {
+            args[0].of.i32 = handle_acc;
+            if (waot_func_call(add, args, 2, &result, 1, &err) != WAOT_OK) {
+                fprintf(stderr, "add: %s\n", err.message);
+                return 1;
+            }
+            handle_acc = result.of.i32;
+        }
+        double t2 = call_now_ns();
+        int32_t native_acc = 0;
+        for (long i = 0; i < count; i++)
+            native_acc = native(native_acc, 1);
+        double t3 = call_now_ns();
+        if (acc != (int32_t)count || handle_acc != (int32_t)count ||
+            native_acc != (int32_t)count) {
+            fprintf(stderr, "wrong sums: %d, %d, %d\n", (int)acc, (int)handle_acc,
+                    (int)native_acc);
             return 1;
         }
-        acc = result.of.i32;
+        by_name[r] = (t1 - t0) / (double)count;
+        by_handle[r] = (t2 - t1) / (double)count;
+        direct[r] = (t3 - t2) / (double)count;
     }
-    double t1 = call_now_ns();
-
-    waot_func *add;
-    if (waot_instance_func(instance, "add", &add) != WAOT_OK)
-        return 1;
-    int32_t handle_acc = 0;
-    double h0 = call_now_ns();
-    for (long i = 0; i < count; i++) {
-        args[0].of.i32 = handle_acc;
-        if (waot_func_call(add, args, 2, &result, 1, &err) != WAOT_OK) {
-            fprintf(stderr, "add: %s\n", err.message);
-            return 1;
-        }
-        handle_acc = result.of.i32;
-    }
-    double h1 = call_now_ns();
+    printf("add(i32, i32): %ld calls x %d rounds\n", count, rounds);
+    double name_ns = call_report("waot_call", by_name, rounds);
+    double handle_ns = call_report("waot_func_call", by_handle, rounds);
+    double direct_ns = call_report("direct C call", direct, rounds);
+    printf("medians over the C call: waot_call +%.2f ns, waot_func_call +%.2f ns\n",
+           name_ns - direct_ns, handle_ns - direct_ns);
     waot_func_free(add);
-
-    int32_t (*volatile native)(int32_t, int32_t) = call_native_add;
-    int32_t native_acc = 0;
-    double t2 = call_now_ns();
-    for (long i = 0; i < count; i++)
-        native_acc = native(native_acc, 1);
-    double t3 = call_now_ns();
-
-    if (acc != (int32_t)count || handle_acc != (int32_t)count || native_acc != (int32_t)count) {
-        fprintf(stderr, "wrong sums: %d, %d\n", (int)acc, (int)native_acc);
-        return 1;
-    }
-    double wasm_ns = (t1 - t0) / (double)count, native_ns = (t3 - t2) / (double)count;
-    printf("waot_call add x%ld: %.1f ns/call\n", count, wasm_ns);
-    printf("waot_func_call add x%ld: %.1f ns/call\n", count, (h1 - h0) / (double)count);
-    printf("direct C call x%ld: %.1f ns/call\n", count, native_ns);
-    printf("ratio: %.1fx\n", wasm_ns / native_ns);
     waot_instance_free(instance);
     waot_module_free(module);
     return 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/static-call: builds add.wat into an object + header with the built
 # `waot`, links main.c, plain.c and the runtime with cc -O2, and runs it.
-# Usage: bench/static-call/run.sh [CALLS]   (default 100000000)
+# Usage: bench/static-call/run.sh [CALLS [ROUNDS]]   (default 100000000 11)
 # Needs: a built waot (WAOT_BUILD_DIR, default build/), wat2wasm, cc.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

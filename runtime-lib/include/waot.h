@@ -351,7 +351,9 @@ waot_status waot_table_get(const waot_table *table, uint32_t index, waot_value *
  * (WAOT_ERROR_ARGUMENT); a funcref must be NULL or one read from a table or
  * global of an instance that outlives its use. */
 waot_status waot_table_set(waot_table *table, uint32_t index, waot_value value);
-/* table.grow from the host: `delta` more elements set to `init`. */
+/* table.grow from the host: `delta` more elements set to `init`.  Fails with
+ * WAOT_ERROR_NOMEM past the table's maximum (or out of memory), and with
+ * WAOT_ERROR_ARGUMENT when `init` is not of the table's element type. */
 waot_status waot_table_grow(waot_table *table, uint32_t delta, waot_value init,
                             uint32_t *old_size);
 
