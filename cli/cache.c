@@ -891,8 +891,10 @@ static void cache_release_module(uint8_t *bytes, size_t size, bool mapped)
         free(bytes);
 }
 
-bool cli_cache_obtain(const cli_cache_request *r, waot_module **out)
+bool cli_cache_obtain(const cli_cache_request *r, waot_module **out, bool *from_cache)
 {
+    if (from_cache)
+        *from_cache = false;
     aot_error err;
     aot_error_clear(&err);
     uint8_t *bytes = NULL;
@@ -938,6 +940,8 @@ bool cli_cache_obtain(const cli_cache_request *r, waot_module **out)
         } else if (cache_lookup(entry_path, k, out)) {
             if (r->verbose)
                 fprintf(stderr, "waot: cache hit: %s\n", k->hex);
+            if (from_cache)
+                *from_cache = true;
             ok = true;
         } else {
             ok = cache_compile_and_store(r, bytes, size, dir, entry_path, k, out);

@@ -55,8 +55,9 @@ typedef struct cli_cache_request {
  * unusable entry is reported in one warning line, removed and replaced; a
  * directory that cannot be used is reported once and bypassed.  On failure
  * (the file is unreadable or invalid, compiling or loading failed) prints
- * the one-line error and returns false. */
-bool cli_cache_obtain(const cli_cache_request *request, waot_module **out);
+ * the one-line error and returns false.  *from_cache (may be NULL) says
+ * whether the module came from a cache entry rather than the compiler. */
+bool cli_cache_obtain(const cli_cache_request *request, waot_module **out, bool *from_cache);
 
 /* Whether `name` is a cache entry's file name (KEY.cwasm) or a temporary
  * one (KEY.tmp.*); these are the only files `waot cache clean` removes. */

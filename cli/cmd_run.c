@@ -5,8 +5,11 @@
  * instantiates it and calls `_start` or the export --invoke names.  Values
  * for --invoke are parsed by the export's parameter types and its results
  * printed one per line as TYPE:VALUE.  The exit status is the program's
- * when it exits through WASI, 3 with the message when it traps.
+ * when it exits through WASI, 3 with the message when it traps.  With
+ * --bench it also binds bench.start/bench.end and times each phase
+ * (bench_imports.c owns the imports and the report).
  */
+#include "bench_imports.h"
 #include "cache.h"
 #include "cli.h"
 #include "waot.h"
@@ -55,6 +58,9 @@ static void run_print_help(FILE *out)
           "                       (\"cache hit\") or it was compiled (\"cache miss\")\n"
           "  --v128 SHAPE         lanes to print v128 results as: i8x16, i16x8, i32x4\n"
           "                       (default), i64x2, f32x4 or f64x2\n"
+          "  --bench              provide the imports bench.start and bench.end (both\n"
+          "                       [] -> []) and, after the run, print on stderr how long\n"
+          "                       each phase took (below)\n"
           "  -h, --help           show this help and exit\n"
           "\n"
           "Values for --invoke follow the function's parameter types:\n"
@@ -69,6 +75,15 @@ static void run_print_help(FILE *out)
           "Integers print as signed decimals; floats in the shortest form that reads\n"
           "back to the same bits; v128 results in the --v128 shape, e.g.\n"
           "v128:i32x4:1,2,3,4.\n"
+          "\n"
+          "With --bench, bench.start starts a clock (calling it again restarts it)\n"
+          "and bench.end stops it.  After the run, stderr gets one line per phase, in\n"
+          "milliseconds: `load` (a .cwasm, or a .wasm found in the cache) or\n"
+          "`compile` (a .wasm compiled now, loading included), `instantiate`, and\n"
+          "`start-end` (the last bench.start to bench.end interval), or instead\n"
+          "\"bench.start/bench.end not called\".  A module need not import them.\n"
+          "A bench.end without a bench.start before it is reported as an error\n"
+          "after the run and makes a run that succeeded exit with status 1.\n"
           "\n"
           "Exit status: the program's own when it exits through WASI (proc_exit;\n"
           "a status outside 0..255 becomes 1), 0 when it returns from `_start` or the\n"
@@ -391,6 +406,7 @@ typedef struct run_options {
     const char **env;         /* --env arguments in order, argc entries allocated */
     size_t env_count;
     bool inherit_env;
+    bool bench;               /* --bench */
 } run_options;
 
 static void run_options_free(run_options *o)
@@ -470,6 +486,8 @@ static int run_parse(int argc, char **argv, run_options *o)
             i++;
         } else if (strcmp(arg, "--inherit-env") == 0) {
             o->inherit_env = true;
+        } else if (strcmp(arg, "--bench") == 0) {
+            o->bench = true;
         } else if (strcmp(arg, "--cache-dir") == 0) {
             if (!value || !value[0])
                 return cli_usage_error("run", "--cache-dir needs a directory");
@@ -595,17 +613,28 @@ static int run_new_wasi(const run_options *o, waot_wasi **out)
     return status;
 }
 
-/* Instantiates with WASI and calls `_start` or the --invoke export. */
-static int run_module(const run_options *o, waot_module *module, waot_wasi *wasi)
+/* Instantiates with WASI (and with --bench, the bench.* imports recording
+ * into `bench`) and calls `_start` or the --invoke export. */
+static int run_module(const run_options *o, waot_module *module, waot_wasi *wasi,
+                      cli_bench *bench)
 {
     waot_error err;
     waot_linker *linker = NULL;
     waot_instance *instance = NULL;
-    int exit_status = CLI_EXIT_OK;
-    if (waot_linker_new(&linker) != WAOT_OK || waot_wasi_define(linker, wasi) != WAOT_OK) {
+    if (waot_linker_new(&linker) != WAOT_OK || waot_wasi_define(linker, wasi) != WAOT_OK ||
+        (bench && !cli_bench_define(linker, bench))) {
+        waot_linker_free(linker);
         fprintf(stderr, "waot run: out of memory\n");
-        exit_status = CLI_EXIT_FAILURE;
-    } else if (waot_instantiate(linker, module, &instance, &err) != WAOT_OK) {
+        return CLI_EXIT_FAILURE;
+    }
+    int exit_status = CLI_EXIT_OK;
+    double start = cli_bench_now();
+    waot_status instantiated = waot_instantiate(linker, module, &instance, &err);
+    if (bench) {
+        bench->instantiated = true;
+        bench->instantiate_ms = cli_bench_now() - start;
+    }
+    if (instantiated != WAOT_OK) {
         exit_status = run_report(o->path, &err);
     } else if (o->invoke) {
         exit_status = run_invoke(o->path, instance, o->invoke, o->invoke_args,
@@ -637,11 +666,14 @@ static int run_run(int argc, char **argv)
     if (status < 0 && !o.path)
         status = cli_usage_error("run", "no module file");
     waot_wasi *wasi = NULL;
+    cli_bench bench = {0};
     if (status < 0 && (status = run_new_wasi(&o, &wasi)) == CLI_EXIT_OK) {
         waot_module *module = NULL;
         o.cache.wasm_path = o.path;
-        bool loaded;
-        if (run_has_suffix(o.path, ".cwasm")) {
+        bool loaded, from_cache = false;
+        bool precompiled = run_has_suffix(o.path, ".cwasm");
+        double load_start = cli_bench_now();
+        if (precompiled) {
             waot_error err;
             char why[200];
             if (!cli_check_elf_extents(o.path, why, sizeof why)) {
@@ -657,13 +689,21 @@ static int run_run(int argc, char **argv)
                     status = run_report(o.path, &err);
             }
         } else {
-            loaded = cli_cache_obtain(&o.cache, &module);
+            loaded = cli_cache_obtain(&o.cache, &module, &from_cache);
             if (!loaded)
                 status = CLI_EXIT_FAILURE;
         }
+        if (loaded && o.bench) {
+            bench.load_ms = cli_bench_now() - load_start;
+            bench.source = precompiled                     ? CLI_BENCH_PRECOMPILED
+                           : from_cache                    ? CLI_BENCH_CACHED
+                                                           : CLI_BENCH_COMPILED;
+        }
         if (loaded)
-            status = run_module(&o, module, wasi);
+            status = run_module(&o, module, wasi, o.bench ? &bench : NULL);
         waot_module_free(module);
+        if (o.bench)
+            status = cli_bench_report(&bench, status);
     }
     waot_wasi_free(wasi);
     run_free_preopens(&o);
