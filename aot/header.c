@@ -345,13 +345,21 @@ static void header_imports(header_writer *w)
             n, n, n, n, n);
 }
 
-/* Whether wrappers call export `func` directly (see the file comment). */
 /* The System V registers the call sequence passes values in. */
 static const char *const header_int_registers[] = {"rdi", "rsi", "rdx", "rcx", "r8", "r9"};
 static const char *const header_all_int_registers[] = {
     "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r12", "r13", "r14", "r15"};
+#define HEADER_INT_ALL (sizeof header_all_int_registers / sizeof *header_all_int_registers)
 #define HEADER_XMM_ARGS 8
 #define HEADER_XMM_ALL 16
+
+/* Marks `reg` as an operand, so it is not named a clobber too. */
+static void header_mark_int_used(bool used[HEADER_INT_ALL], const char *reg)
+{
+    for (size_t r = 0; r < HEADER_INT_ALL; r++)
+        if (strcmp(header_all_int_registers[r], reg) == 0)
+            used[r] = true;
+}
 
 static bool header_is_float(aot_valtype t)
 {
@@ -387,13 +395,14 @@ static bool header_direct(const aot_module *m, uint32_t func)
 static void header_direct_body(header_writer *w, const aot_functype *t, const char *symbol)
 {
     FILE *f = w->f;
-    bool int_used[sizeof header_all_int_registers / sizeof *header_all_int_registers] = {0};
+    bool int_used[HEADER_INT_ALL] = {0};
     bool xmm_used[HEADER_XMM_ALL] = {0};
     char operands[1024];
     size_t len = (size_t)snprintf(operands, sizeof operands, "\"=r\"(trap)");
 
     fputs("    waot_abi_context *ctx = waot_static_context(&instance->rt);\n", f);
     fputs("    register uint64_t rdi __asm__(\"rdi\") = (uintptr_t)ctx;\n", f);
+    header_mark_int_used(int_used, "rdi");
     len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(rdi)");
     uint32_t ints = 1, floats = 0;
     for (uint32_t p = 0; p < t->param_count; p++) {
@@ -410,9 +419,7 @@ static void header_direct_body(header_writer *w, const aot_functype *t, const ch
             continue;
         }
         const char *reg = header_int_registers[ints++];
-        for (size_t r = 0; r < sizeof header_all_int_registers / sizeof *header_all_int_registers; r++)
-            if (strcmp(header_all_int_registers[r], reg) == 0)
-                int_used[r] = true;
+        header_mark_int_used(int_used, reg);
         fprintf(f, "    register uint64_t %s __asm__(\"%s\") = ", reg, reg);
         if (type == AOT_VT_I32)
             fprintf(f, "(uint32_t)p%u;\n", p);
@@ -422,11 +429,10 @@ static void header_direct_body(header_writer *w, const aot_functype *t, const ch
             fprintf(f, "(uintptr_t)p%u;\n", p);
         len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(%s)", reg);
     }
-    int_used[5] = true; /* rdi: the context */
     bool float_result = t->result_count == 1 && header_is_float(t->results[0]);
     bool int_result = t->result_count == 1 && !float_result;
     if (int_result) {
-        int_used[0] = true;
+        header_mark_int_used(int_used, "rax");
         fputs("    register uint64_t rax __asm__(\"rax\");\n", f);
         len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"=r\"(rax)");
     }
@@ -438,7 +444,7 @@ static void header_direct_body(header_writer *w, const aot_functype *t, const ch
     fputs("    register uint64_t trap __asm__(\"r11\");\n", f);
     fprintf(f, "    __asm__ volatile(WAOT_STATIC_CALL_SEQUENCE(\"%s@PLT\")\n", symbol);
     fprintf(f, "                     : %s\n                     :\n                     : ", operands);
-    for (size_t r = 0; r < sizeof header_all_int_registers / sizeof *header_all_int_registers; r++)
+    for (size_t r = 0; r < HEADER_INT_ALL; r++)
         if (!int_used[r])
             fprintf(f, "\"%s\", ", header_all_int_registers[r]);
     for (uint32_t x = 0; x < HEADER_XMM_ALL; x++)

@@ -48,15 +48,6 @@ waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap)
     return WAOT_ERROR_TRAP;
 }
 
-void waot_rt_error_clear(waot_error *err)
-{
-    if (!err)
-        return;
-    err->status = WAOT_OK;
-    err->trap = WAOT_TRAP_NONE;
-    err->message[0] = '\0';
-}
-
 char *waot_rt_quote_name(char *out, size_t cap, const char *bytes, size_t len)
 {
     static const char hex[] = "0123456789abcdef";

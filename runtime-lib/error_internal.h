@@ -22,8 +22,16 @@ waot_status waot_rt_fail(waot_error *err, waot_status status, const char *format
  * exit code.  Returns that status. */
 waot_status waot_rt_fail_trap(waot_error *err, waot_abi_trap trap);
 
-/* Resets `err` to WAOT_OK with an empty message. */
-void waot_rt_error_clear(waot_error *err);
+/* Resets `err` to WAOT_OK with an empty message.  Inline: every
+ * successful call ends with it. */
+static inline void waot_rt_error_clear(waot_error *err)
+{
+    if (!err)
+        return;
+    err->status = WAOT_OK;
+    err->trap = WAOT_TRAP_NONE;
+    err->message[0] = '\0';
+}
 
 /* Writes `bytes` as a double-quoted name into out[cap] (always terminated),
  * escaping quotes, backslashes and control bytes as \hh like the text
