@@ -117,6 +117,12 @@ LLVMValueRef lower_gep_const(lower_func *f, LLVMValueRef ptr, uint64_t offset, c
 /* Loads a runtime entry point (offsetof(waot_abi_runtime, x)). */
 LLVMValueRef lower_runtime_fn(lower_func *f, size_t offset);
 
+/* A plain load of linear memory at alignment 1 (lower_memory.c). */
+LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef address);
+/* Once a function is lowered: makes volatile each load whose value nothing
+ * observable uses, so that LLVM keeps it and its out-of-bounds trap. */
+bool lower_keep_unused_loads(lower_func *f);
+
 /* Branches to the function's cold block for `trap` when `cond` holds. */
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap);
 /* Like lower_trap_if, for a trap about table element `index` (an i32):

@@ -8,13 +8,19 @@
  * address and offset can never leave the runtime's reservation, so no
  * check is emitted and an access beyond the memory's size faults in the
  * guard, where the runtime's signal handler turns it into the trap.  That
- * makes every load a possible trap, which LLVM does not know: it deletes a
- * load whose value is unused (`drop (i32.load ...)`), so loads are
- * volatile, which keeps each one, in order.  Stores stay plain: LLVM only
- * deletes a store that a later store to the same bytes overwrites, and
- * that one faults the same way.  Every access is built with alignment 1:
- * the wasm alignment is only a hint, and LLVM may assume any alignment it
- * is told.
+ * makes every load a possible trap, which LLVM does not know: it deletes
+ * a load whose value turns out unused (`drop (i32.load ...)`, a sum
+ * computed in a loop that only a trap leaves).  Making every load volatile
+ * would keep them all, at the price of every optimisation that touches
+ * loads (no redundant-load elimination, no store-to-load forwarding, no
+ * hoisting, no vectorising), so loads are plain, and once a function is
+ * lowered lower_keep_unused_loads makes volatile exactly the loads whose
+ * values reach nothing observable.  A plain load is never speculated (LLVM
+ * cannot prove the address dereferenceable), so it still runs only where
+ * wasm runs it.  Stores stay plain: LLVM only deletes a store that a later
+ * store to the same bytes overwrites, and that one faults the same way.
+ * Every access is built with alignment 1: the wasm alignment is only a
+ * hint, and LLVM may assume any alignment it is told.
  *
  * memory.size reads the memory's size from the context; memory.grow and
  * the bulk operations call the runtime's entry points, which do their own
@@ -99,15 +105,19 @@ static LLVMTypeRef memory_access_type(lower_func *f, const memory_access *access
     return access->bits ? LLVMIntTypeInContext(f->lm->llvm, access->bits) : value_type;
 }
 
+LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef address)
+{
+    LLVMValueRef v = LLVMBuildLoad2(f->lm->b, type, address, "");
+    LLVMSetAlignment(v, 1);
+    return v;
+}
+
 static void memory_load(lower_func *f, const aot_instr *in, const memory_access *access)
 {
     LLVMBuilderRef b = f->lm->b;
     LLVMTypeRef value_type = lower_type(f->lm, aot_opcode_infos[in->op].result);
     LLVMValueRef address = memory_effective_address(f, &in->imm.memarg, lower_pop(f));
-    LLVMValueRef v = LLVMBuildLoad2(b, memory_access_type(f, access, value_type), address, "");
-    LLVMSetAlignment(v, 1);
-    /* An out-of-bounds load must fault even when its value is never used. */
-    LLVMSetVolatile(v, true);
+    LLVMValueRef v = lower_memory_load(f, memory_access_type(f, access, value_type), address);
     if (access->bits)
         v = access->sign_extend ? LLVMBuildSExt(b, v, value_type, "")
                                 : LLVMBuildZExt(b, v, value_type, "");
@@ -218,4 +228,157 @@ bool lower_memory(lower_func *f, const aot_instr *in)
     }
     return lower_fail(f, "internal error: %s is not a memory instruction",
                       aot_opcode_infos[in->op].text);
+}
+
+/* ---- Keeping the traps of unused loads ---- */
+
+/* A set of LLVM values, open addressing over a power-of-two table in the
+ * function's arena. */
+typedef struct memory_value_set {
+    LLVMValueRef *slots;
+    size_t mask;
+} memory_value_set;
+
+/* The slot holding `v`, or the empty slot where it would go.  The set is
+ * never full: it has room for twice the values it can be given. */
+static LLVMValueRef *memory_set_slot(const memory_value_set *set, LLVMValueRef v)
+{
+    for (size_t i = ((uintptr_t)v >> 4) * 0x9e3779b97f4a7c15ull >> 7;; i++) {
+        LLVMValueRef *slot = &set->slots[i & set->mask];
+        if (*slot == v || !*slot)
+            return slot;
+    }
+}
+
+static bool memory_set_contains(const memory_value_set *set, LLVMValueRef v)
+{
+    return *memory_set_slot(set, v) == v;
+}
+
+/* Adds `v`; returns whether it was new. */
+static bool memory_set_add(memory_value_set *set, LLVMValueRef v)
+{
+    LLVMValueRef *slot = memory_set_slot(set, v);
+    if (*slot == v)
+        return false;
+    *slot = v;
+    return true;
+}
+
+static bool memory_set_init(memory_value_set *set, aot_arena *arena, size_t count)
+{
+    size_t size = 16;
+    while (size < count * 2)
+        size *= 2;
+    set->slots = aot_arena_calloc(arena, size, sizeof *set->slots);
+    set->mask = size - 1;
+    return set->slots != NULL;
+}
+
+typedef struct memory_liveness {
+    memory_value_set reachable; /* basic blocks, as values */
+    memory_value_set live;      /* instructions whose value can be observed */
+    LLVMValueRef *work;
+    size_t work_count;
+} memory_liveness;
+
+static void memory_mark_live(memory_liveness *l, LLVMValueRef v)
+{
+    if (LLVMIsAInstruction(v) && memory_set_add(&l->live, v))
+        l->work[l->work_count++] = v;
+}
+
+/* Whether `inst` is observable by itself, not only through its value:
+ * control flow, calls of functions (the intrinsics the lowering uses are
+ * pure arithmetic, which LLVM deletes when unused), stores to anything but
+ * a local's slot, and loads already volatile. */
+static bool memory_is_root(LLVMValueRef inst)
+{
+    if (LLVMIsATerminatorInst(inst))
+        return true;
+    if (LLVMIsACallInst(inst)) {
+        LLVMValueRef callee = LLVMGetCalledValue(inst);
+        return !LLVMIsAFunction(callee) || LLVMGetIntrinsicID(callee) == 0;
+    }
+    if (LLVMIsAStoreInst(inst))
+        return !LLVMIsAAllocaInst(LLVMGetOperand(inst, 1));
+    return LLVMIsALoadInst(inst) && LLVMGetVolatile(inst);
+}
+
+/* A live value loaded from a local's slot makes every value stored there
+ * live: liveness flows through locals and block results regardless of
+ * order, which can only keep more loads than needed. */
+static void memory_mark_stored_values(memory_liveness *l, LLVMValueRef slot)
+{
+    if (!memory_set_add(&l->live, slot))
+        return;
+    for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == slot)
+            memory_mark_live(l, LLVMGetOperand(user, 0));
+    }
+}
+
+static void memory_mark_reachable(memory_liveness *l, LLVMValueRef fn, LLVMBasicBlockRef *stack)
+{
+    size_t depth = 0;
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
+    memory_set_add(&l->reachable, LLVMBasicBlockAsValue(entry));
+    stack[depth++] = entry;
+    while (depth > 0) {
+        LLVMValueRef term = LLVMGetBasicBlockTerminator(stack[--depth]);
+        for (unsigned s = 0, n = term ? LLVMGetNumSuccessors(term) : 0; s < n; s++) {
+            LLVMBasicBlockRef next = LLVMGetSuccessor(term, s);
+            if (memory_set_add(&l->reachable, LLVMBasicBlockAsValue(next)))
+                stack[depth++] = next;
+        }
+    }
+}
+
+static size_t memory_count_instructions(LLVMValueRef fn)
+{
+    size_t count = 0;
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+            count++;
+    return count;
+}
+
+bool lower_keep_unused_loads(lower_func *f)
+{
+    size_t blocks = LLVMCountBasicBlocks(f->fn);
+    size_t instructions = memory_count_instructions(f->fn);
+    memory_liveness l = {.work = aot_arena_alloc(f->arena, instructions * sizeof *l.work)};
+    LLVMBasicBlockRef *stack = aot_arena_alloc(f->arena, blocks * sizeof *stack);
+    if (!l.work || !stack || !memory_set_init(&l.reachable, f->arena, blocks) ||
+        !memory_set_init(&l.live, f->arena, instructions))
+        return aot_fail(f->lm->err, AOT_ERR_NOMEM, 0, "out of memory");
+    memory_mark_reachable(&l, f->fn, stack);
+
+    /* Roots in unreachable blocks are skipped: LLVM deletes those blocks,
+     * and with them the only uses of values computed before them. */
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+        if (!memory_set_contains(&l.reachable, LLVMBasicBlockAsValue(bb)))
+            continue;
+        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+            if (memory_is_root(i))
+                memory_mark_live(&l, i);
+    }
+    while (l.work_count > 0) {
+        LLVMValueRef inst = l.work[--l.work_count];
+        if (LLVMIsALoadInst(inst) && LLVMIsAAllocaInst(LLVMGetOperand(inst, 0)))
+            memory_mark_stored_values(&l, LLVMGetOperand(inst, 0));
+        for (int o = 0, n = LLVMGetNumOperands(inst); o < n; o++)
+            memory_mark_live(&l, LLVMGetOperand(inst, o));
+    }
+
+    /* A reachable load of memory whose value nothing observes keeps its
+     * trap by being volatile.  (The context's loads are never out of
+     * bounds, but one left unused costs nothing to keep either.) */
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb; bb = LLVMGetNextBasicBlock(bb))
+        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+            if (LLVMIsALoadInst(i) && i != f->memory_base &&
+                !LLVMIsAAllocaInst(LLVMGetOperand(i, 0)) && !memory_set_contains(&l.live, i))
+                LLVMSetVolatile(i, true);
+    return true;
 }

@@ -14,8 +14,8 @@
  *
  * Most rows are one line of the table below.  The lessons of the scalar
  * families apply lane by lane:
- *  - loads are volatile, so that an unused out-of-bounds load still faults
- *    in the guard pages, and every access has alignment 1 (lower_memory.c);
+ *  - a load whose value is unused is volatile, so that it still faults
+ *    out of bounds, and every access has alignment 1 (lower_memory.c);
  *  - add, sub, mul, div, demote and promote are LLVM's constrained
  *    intrinsics, to nearest with "fpexcept.maytrap", so that LLVM cannot
  *    fold x * 1 or x - 0 into returning a signalling NaN unchanged
@@ -354,16 +354,6 @@ static LLVMValueRef simd_address(lower_func *f, const aot_memarg *memarg, LLVMVa
     return lower_gep(f, simd_memory_base(f, memarg->memory_index), index, "address");
 }
 
-/* A load that faults out of bounds even when its value is unused
- * (volatile), at alignment 1 (wasm's alignment is only a hint). */
-static LLVMValueRef simd_load(lower_func *f, LLVMTypeRef type, LLVMValueRef address)
-{
-    LLVMValueRef v = LLVMBuildLoad2(f->lm->b, type, address, "");
-    LLVMSetAlignment(v, 1);
-    LLVMSetVolatile(v, true);
-    return v;
-}
-
 static void simd_store(lower_func *f, LLVMValueRef v, LLVMValueRef address)
 {
     LLVMSetAlignment(LLVMBuildStore(f->lm->b, v, address), 1);
@@ -378,13 +368,14 @@ static void simd_memory(lower_func *f, const aot_instr *in, const simd_op *op)
     switch (op->kind) {
     case SIMD_LOAD: {
         LLVMValueRef address = simd_address(f, &in->imm.memarg, lower_pop(f));
-        lower_push(f, simd_load(f, lm->t_v128, address));
+        lower_push(f, lower_memory_load(f, lm->t_v128, address));
         return;
     }
     case SIMD_LOAD_EXTEND: {
         /* 64 bits of narrow lanes, each extended to twice its width. */
         LLVMValueRef address = simd_address(f, &in->imm.memarg, lower_pop(f));
-        LLVMValueRef narrow = simd_load(f, simd_vector_type(f, op->shape, count / 2), address);
+        LLVMValueRef narrow =
+            lower_memory_load(f, simd_vector_type(f, op->shape, count / 2), address);
         LLVMTypeRef wide = simd_vector_type(f, (simd_shape)(op->shape + 1), count / 2);
         simd_push(f, op->extend == EXTEND_SIGNED ? LLVMBuildSExt(b, narrow, wide, "")
                                                  : LLVMBuildZExt(b, narrow, wide, ""));
@@ -392,20 +383,20 @@ static void simd_memory(lower_func *f, const aot_instr *in, const simd_op *op)
     }
     case SIMD_LOAD_SPLAT: {
         LLVMValueRef address = simd_address(f, &in->imm.memarg, lower_pop(f));
-        simd_push(f, simd_splat(f, op->shape, simd_load(f, lane_type, address)));
+        simd_push(f, simd_splat(f, op->shape, lower_memory_load(f, lane_type, address)));
         return;
     }
     case SIMD_LOAD_ZERO: {
         LLVMValueRef address = simd_address(f, &in->imm.memarg, lower_pop(f));
         LLVMValueRef zero = LLVMConstNull(simd_vector_type(f, op->shape, count));
-        LLVMValueRef lane = simd_load(f, lane_type, address);
+        LLVMValueRef lane = lower_memory_load(f, lane_type, address);
         simd_push(f, LLVMBuildInsertElement(b, zero, lane, simd_lane_index(f, 0), ""));
         return;
     }
     case SIMD_LOAD_LANE: {
         LLVMValueRef v = simd_pop_as(f, op->shape);
         LLVMValueRef address = simd_address(f, &in->imm.memarg_lane.memarg, lower_pop(f));
-        LLVMValueRef lane = simd_load(f, lane_type, address);
+        LLVMValueRef lane = lower_memory_load(f, lane_type, address);
         LLVMValueRef index = simd_lane_index(f, in->imm.memarg_lane.lane);
         simd_push(f, LLVMBuildInsertElement(b, v, lane, index, ""));
         return;

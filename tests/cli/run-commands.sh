@@ -29,6 +29,12 @@ for module in "$work/traps.wasm" "$work/traps.cwasm"; do
   expect "add ($module)" 0 "i32:5" "$waot" run "$module" --invoke add 2 3
   expect "out of bounds ($module)" 3 "trap: out of bounds memory access" \
     "$waot" run "$module" --invoke out_of_bounds
+  for kind in local pure vector; do
+    expect "unused load, $kind ($module)" 3 "trap: out of bounds memory access" \
+      "$waot" run "$module" --invoke "unused_load_$kind" 65535
+    expect "unused load in bounds, $kind ($module)" 0 "" \
+      "$waot" run "$module" --invoke "unused_load_$kind" 65520
+  done
   expect "divide by zero ($module)" 3 "trap: integer divide by zero" \
     "$waot" run "$module" --invoke divide_by_zero 0
   expect "recursion ($module)" 3 "trap: call stack exhausted" \

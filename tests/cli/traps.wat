@@ -15,6 +15,18 @@
       (br $walk))
     (local.get $sum))
 
+  ;; Loads whose values nothing observes must trap all the same, however
+  ;; the value is lost: kept in a local never read again, folded into a
+  ;; clz, or the operand of an empty `if`.
+  (func (export "unused_load_local") (param $address i32)
+    (local $unused i32)
+    (local.set $unused (i32.load (local.get $address))))
+  (func (export "unused_load_pure") (param $address i32)
+    (drop (i64.clz (i64.load8_s offset=1 (local.get $address)))))
+  (func (export "unused_load_vector") (param $address i32)
+    (local $unused v128)
+    (local.set $unused (v128.load (local.get $address))))
+
   (func (export "divide_by_zero") (param $d i32) (result i32)
     (i32.div_s (i32.const 7) (local.get $d)))
 
