@@ -174,11 +174,34 @@ LLVMValueRef lower_ctx_load(lower_func *f, LLVMValueRef ctx, size_t offset, LLVM
     return v;
 }
 
+LLVMValueRef lower_ctx_load_fixed(lower_func *f, LLVMValueRef ctx, size_t offset,
+                                  LLVMTypeRef type, const char *name)
+{
+    LLVMContextRef llvm = f->lm->llvm;
+    LLVMValueRef v = lower_ctx_load(f, ctx, offset, type, name);
+    unsigned kind = LLVMGetMDKindIDInContext(llvm, "invariant.load", 14);
+    LLVMSetMetadata(v, kind, LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
+    return v;
+}
+
+LLVMValueRef lower_ctx_load_pointer(lower_func *f, LLVMValueRef ctx, size_t offset,
+                                    uint64_t bytes, const char *name)
+{
+    LLVMContextRef llvm = f->lm->llvm;
+    LLVMValueRef v = lower_ctx_load_fixed(f, ctx, offset, f->lm->t_ptr, name);
+    if (bytes == 0)
+        return v;
+    LLVMMetadataRef size = LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i64, bytes, false));
+    unsigned kind = LLVMGetMDKindIDInContext(llvm, "dereferenceable", 15);
+    LLVMSetMetadata(v, kind, LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, &size, 1)));
+    return v;
+}
+
 LLVMValueRef lower_runtime_fn(lower_func *f, size_t offset)
 {
-    LLVMValueRef runtime = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, runtime),
-                                          f->lm->t_ptr, "runtime");
-    return lower_ctx_load(f, runtime, offset, f->lm->t_ptr, "rt_fn");
+    LLVMValueRef runtime = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, runtime),
+                                                  sizeof(waot_abi_runtime), "runtime");
+    return lower_ctx_load_fixed(f, runtime, offset, f->lm->t_ptr, "rt_fn");
 }
 
 LLVMValueRef lower_alloca(lower_func *f, LLVMTypeRef type, const char *name)
@@ -377,6 +400,10 @@ static bool lower_function(lower_module *lm, lower_func *f, uint32_t index, uint
     f->type = aot_module_func_type(m, index);
     f->fn = lm->funcs[index];
     f->ctx = LLVMGetParam(f->fn, 0);
+    /* The context is always there: LLVM may then load its fields early. */
+    unsigned dereferenceable = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
+    LLVMAddAttributeAtIndex(f->fn, 1, LLVMCreateEnumAttribute(lm->llvm, dereferenceable,
+                                                              sizeof(waot_abi_context)));
     f->stack_count = 0;
     f->frame_count = 0;
     f->dead = false;
@@ -386,8 +413,9 @@ static bool lower_function(lower_module *lm, lower_func *f, uint32_t index, uint
     f->alloca_block = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "entry");
     LLVMPositionBuilderAtEnd(lm->b, f->alloca_block);
     f->memory_base = m->memory_count > 0
-                         ? lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, memory0_base),
-                                          lm->t_ptr, "memory_base")
+                         ? lower_ctx_load_fixed(f, f->ctx,
+                                                offsetof(waot_abi_context, memory0_base),
+                                                lm->t_ptr, "memory_base")
                          : NULL;
     if (!lower_locals(f, fn) || !lower_control_begin_function(f))
         return false;

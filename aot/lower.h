@@ -111,6 +111,16 @@ static inline LLVMValueRef lower_top(lower_func *f)
 /* Loads a field of the instance context (`offset` from waot_abi.h). */
 LLVMValueRef lower_ctx_load(lower_func *f, LLVMValueRef ctx, size_t offset, LLVMTypeRef type,
                             const char *name);
+/* lower_ctx_load of a field that never changes while the instance's code
+ * can run (the context's arrays, memory bases, function references, type
+ * ids): marked invariant, so LLVM may reuse one load across calls and
+ * stores and hoist it out of loops. */
+LLVMValueRef lower_ctx_load_fixed(lower_func *f, LLVMValueRef ctx, size_t offset,
+                                  LLVMTypeRef type, const char *name);
+/* lower_ctx_load_fixed of a pointer to `bytes` bytes that are always
+ * there (0: unknown), so LLVM may load through it early too. */
+LLVMValueRef lower_ctx_load_pointer(lower_func *f, LLVMValueRef ctx, size_t offset,
+                                    uint64_t bytes, const char *name);
 /* ptr + offset bytes. */
 LLVMValueRef lower_gep(lower_func *f, LLVMValueRef ptr, LLVMValueRef offset, const char *name);
 LLVMValueRef lower_gep_const(lower_func *f, LLVMValueRef ptr, uint64_t offset, const char *name);
@@ -122,6 +132,11 @@ LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef add
 /* Once a function is lowered: makes volatile each load whose value nothing
  * observable uses, so that LLVM keeps it and its out-of-bounds trap. */
 bool lower_keep_unused_loads(lower_func *f);
+
+/* Table `index`'s size, and the address of its element `i` (unchecked)
+ * (lower_table.c). */
+LLVMValueRef lower_table_size(lower_func *f, uint32_t index);
+LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i);
 
 /* Branches to the function's cold block for `trap` when `cond` holds. */
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap);

@@ -52,9 +52,11 @@ static bool call_emit(lower_func *f, const aot_functype *type, LLVMTypeRef fn_ty
 static bool call_through_ref(lower_func *f, LLVMValueRef ref, uint32_t type_index)
 {
     lower_module *lm = f->lm;
-    LLVMValueRef code = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, code), lm->t_ptr, "code");
-    LLVMValueRef callee_ctx = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, ctx), lm->t_ptr,
-                                             "callee_ctx");
+    /* A reference never changes once made, wherever it is stored. */
+    LLVMValueRef code = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, code), lm->t_ptr,
+                                             "code");
+    LLVMValueRef callee_ctx = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, ctx),
+                                                   lm->t_ptr, "callee_ctx");
     LLVMValueRef limit = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, stack_limit),
                                         lm->t_intptr, "stack_limit");
     LLVMValueRef store = LLVMBuildStore(lm->b, limit, lower_gep_const(
@@ -65,8 +67,9 @@ static bool call_through_ref(lower_func *f, LLVMValueRef ref, uint32_t type_inde
 
 static LLVMValueRef call_func_ref(lower_func *f, uint32_t func_index)
 {
-    LLVMValueRef funcs = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, funcs),
-                                        f->lm->t_ptr, "funcs");
+    LLVMValueRef funcs = lower_ctx_load_pointer(
+        f, f->ctx, offsetof(waot_abi_context, funcs),
+        (uint64_t)f->lm->m->func_count * sizeof(waot_abi_funcref), "funcs");
     return lower_gep_const(f, funcs, (uint64_t)func_index * sizeof(waot_abi_funcref), "funcref");
 }
 
@@ -77,30 +80,24 @@ static bool call_indirect(lower_func *f, const aot_instr *in)
     uint32_t table_index = in->imm.call_indirect.table_index;
     LLVMValueRef index = lower_pop(f);
 
-    LLVMValueRef tables = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, tables),
-                                         lm->t_ptr, "tables");
-    LLVMValueRef table = lower_ctx_load(f, tables, (size_t)table_index * sizeof(void *),
-                                        lm->t_ptr, "table");
-    LLVMValueRef size = lower_ctx_load(f, table, offsetof(waot_abi_table, size), lm->t_i32, "size");
+    LLVMValueRef size = lower_table_size(f, table_index);
     /* An index past the table's end names no element. */
     lower_trap_element_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, index, size, ""),
                           WAOT_TRAP_UNDEFINED_ELEMENT, index);
-    LLVMValueRef elements = lower_ctx_load(f, table, offsetof(waot_abi_table, elements),
-                                           lm->t_ptr, "elements");
-    LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, index, lm->t_i64, ""),
-                                       lower_const_i64(f, sizeof(void *)), "");
-    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, lower_gep(f, elements, offset, ""), "ref");
+    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, lower_table_slot(f, table_index, index),
+                                      "ref");
     /* A null entry cannot be called. */
     lower_trap_element_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT,
                           index);
     /* The callee must have exactly the type the call site expects; canonical
      * ids make equal types from different modules compare equal. */
-    LLVMValueRef type_ids = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, type_ids),
-                                           lm->t_ptr, "type_ids");
-    LLVMValueRef expected = lower_ctx_load(f, type_ids, (size_t)type_index * sizeof(uint32_t),
-                                           lm->t_i32, "expected_type");
-    LLVMValueRef actual = lower_ctx_load(f, ref, offsetof(waot_abi_funcref, type_id), lm->t_i32,
-                                         "actual_type");
+    LLVMValueRef type_ids = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, type_ids),
+                                                   (uint64_t)lm->m->type_count * sizeof(uint32_t),
+                                                   "type_ids");
+    LLVMValueRef expected = lower_ctx_load_fixed(
+        f, type_ids, (size_t)type_index * sizeof(uint32_t), lm->t_i32, "expected_type");
+    LLVMValueRef actual = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, type_id),
+                                               lm->t_i32, "actual_type");
     lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntNE, expected, actual, ""),
                   WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
     return call_through_ref(f, ref, type_index);

@@ -71,10 +71,11 @@ static const memory_access memory_accesses[AOT_OP_COUNT] = {
 /* memories[index], the runtime's record of a memory. */
 static LLVMValueRef memory_record(lower_func *f, uint32_t index)
 {
-    LLVMValueRef memories = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, memories),
-                                           f->lm->t_ptr, "memories");
-    return lower_ctx_load(f, memories, (size_t)index * sizeof(waot_abi_memory *), f->lm->t_ptr,
-                          "memory");
+    LLVMValueRef memories = lower_ctx_load_pointer(
+        f, f->ctx, offsetof(waot_abi_context, memories),
+        (uint64_t)f->lm->m->memory_count * sizeof(waot_abi_memory *), "memories");
+    return lower_ctx_load_pointer(f, memories, (size_t)index * sizeof(waot_abi_memory *),
+                                  sizeof(waot_abi_memory), "memory");
 }
 
 /* Where memory `index` starts: memory 0's base is loaded once per function,
@@ -83,8 +84,8 @@ static LLVMValueRef memory_base(lower_func *f, uint32_t index)
 {
     if (index == 0)
         return f->memory_base;
-    return lower_ctx_load(f, memory_record(f, index), offsetof(waot_abi_memory, base),
-                          f->lm->t_ptr, "memory_base");
+    return lower_ctx_load_fixed(f, memory_record(f, index), offsetof(waot_abi_memory, base),
+                                f->lm->t_ptr, "memory_base");
 }
 
 /* The host address of the access at wasm `address` (an i32) + `offset`.

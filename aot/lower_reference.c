@@ -16,8 +16,8 @@ bool lower_reference(lower_func *f, const aot_instr *in)
         lower_push(f, LLVMBuildZExt(lm->b, LLVMBuildIsNull(lm->b, lower_pop(f), ""), lm->t_i32, ""));
         return true;
     case AOT_OP_REF_FUNC: {
-        LLVMValueRef funcs = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, funcs),
-                                            lm->t_ptr, "funcs");
+        LLVMValueRef funcs = lower_ctx_load_fixed(f, f->ctx, offsetof(waot_abi_context, funcs),
+                                                  lm->t_ptr, "funcs");
         lower_push(f, lower_gep_const(f, funcs, (uint64_t)in->imm.index * sizeof(waot_abi_funcref),
                                       "funcref"));
         return true;

@@ -336,11 +336,12 @@ static LLVMValueRef simd_memory_base(lower_func *f, uint32_t index)
     if (index == 0)
         return f->memory_base;
     lower_module *lm = f->lm;
-    LLVMValueRef memories = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, memories),
-                                           lm->t_ptr, "memories");
-    LLVMValueRef memory = lower_ctx_load(f, memories, (size_t)index * sizeof(waot_abi_memory *),
-                                         lm->t_ptr, "memory");
-    return lower_ctx_load(f, memory, offsetof(waot_abi_memory, base), lm->t_ptr, "memory_base");
+    LLVMValueRef memories = lower_ctx_load_fixed(f, f->ctx, offsetof(waot_abi_context, memories),
+                                                 lm->t_ptr, "memories");
+    LLVMValueRef memory = lower_ctx_load_fixed(
+        f, memories, (size_t)index * sizeof(waot_abi_memory *), lm->t_ptr, "memory");
+    return lower_ctx_load_fixed(f, memory, offsetof(waot_abi_memory, base), lm->t_ptr,
+                                "memory_base");
 }
 
 /* base + zext64(address) + offset: in 64 bits, where it cannot wrap, and

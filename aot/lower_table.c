@@ -2,29 +2,58 @@
  * Table instructions.  table.get/set are inline with their bounds check;
  * size reads the table; grow, fill, copy, init and elem.drop call the
  * runtime, which owns reallocation and the bulk bounds rules.  `elements`
- * is reloaded at every access because table.grow may move it.
+ * and `size` are reloaded at every access because table.grow may change
+ * them, except in a table whose maximum is its minimum (what wasm-ld
+ * writes): it can never grow, so its size is a constant and its elements
+ * never move.  That holds for an imported one too, whose actual limits
+ * must lie within the declared ones.
  */
 #include "lower.h"
 
-static LLVMValueRef table_ptr(lower_func *f, uint32_t index)
+static bool table_is_fixed(const lower_func *f, uint32_t index)
 {
-    LLVMValueRef tables = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, tables),
-                                         f->lm->t_ptr, "tables");
-    return lower_ctx_load(f, tables, (size_t)index * sizeof(void *), f->lm->t_ptr, "table");
+    const aot_limits *limits = &f->lm->m->tables[index].type.limits;
+    return limits->has_max && limits->max == limits->min;
 }
 
-/* The address of element `i`, after trapping if it lies outside the table. */
-static LLVMValueRef table_element(lower_func *f, LLVMValueRef table, LLVMValueRef i)
+static LLVMValueRef table_ptr(lower_func *f, uint32_t index)
+{
+    LLVMValueRef tables = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, tables),
+                                                 (uint64_t)f->lm->m->table_count * sizeof(void *),
+                                                 "tables");
+    return lower_ctx_load_pointer(f, tables, (size_t)index * sizeof(void *),
+                                  sizeof(waot_abi_table), "table");
+}
+
+LLVMValueRef lower_table_size(lower_func *f, uint32_t index)
+{
+    if (table_is_fixed(f, index))
+        return lower_const_i32(f, (uint32_t)f->lm->m->tables[index].type.limits.min);
+    return lower_ctx_load(f, table_ptr(f, index), offsetof(waot_abi_table, size), f->lm->t_i32,
+                          "size");
+}
+
+LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i)
 {
     lower_module *lm = f->lm;
-    LLVMValueRef size = lower_ctx_load(f, table, offsetof(waot_abi_table, size), lm->t_i32, "size");
-    /* table.get and table.set of an index at or past the size trap. */
-    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, i, size, ""), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-    LLVMValueRef elements = lower_ctx_load(f, table, offsetof(waot_abi_table, elements),
-                                           lm->t_ptr, "elements");
+    size_t at = offsetof(waot_abi_table, elements);
+    LLVMValueRef elements = table_is_fixed(f, index)
+                                ? lower_ctx_load_fixed(f, table_ptr(f, index), at, lm->t_ptr,
+                                                       "elements")
+                                : lower_ctx_load(f, table_ptr(f, index), at, lm->t_ptr, "elements");
     LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, i, lm->t_i64, ""),
                                        lower_const_i64(f, sizeof(void *)), "");
     return lower_gep(f, elements, offset, "element");
+}
+
+/* The address of element `i`, after trapping if it lies outside the table. */
+static LLVMValueRef table_element(lower_func *f, uint32_t index, LLVMValueRef i)
+{
+    LLVMValueRef size = lower_table_size(f, index);
+    /* table.get and table.set of an index at or past the size trap. */
+    lower_trap_if(f, LLVMBuildICmp(f->lm->b, LLVMIntUGE, i, size, ""),
+                  WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    return lower_table_slot(f, index, i);
 }
 
 /* Calls runtime entry `offset` with (ctx, immediates..., popped operands...). */
@@ -60,19 +89,18 @@ bool lower_table(lower_func *f, const aot_instr *in)
     switch (in->op) {
     case AOT_OP_TABLE_GET: {
         LLVMValueRef i = lower_pop(f);
-        LLVMValueRef slot = table_element(f, table_ptr(f, in->imm.index), i);
+        LLVMValueRef slot = table_element(f, in->imm.index, i);
         lower_push(f, LLVMBuildLoad2(lm->b, ptr, slot, ""));
         return true;
     }
     case AOT_OP_TABLE_SET: {
         LLVMValueRef value = lower_pop(f);
         LLVMValueRef i = lower_pop(f);
-        LLVMBuildStore(lm->b, value, table_element(f, table_ptr(f, in->imm.index), i));
+        LLVMBuildStore(lm->b, value, table_element(f, in->imm.index, i));
         return true;
     }
     case AOT_OP_TABLE_SIZE:
-        lower_push(f, lower_ctx_load(f, table_ptr(f, in->imm.index),
-                                     offsetof(waot_abi_table, size), i32, "size"));
+        lower_push(f, lower_table_size(f, in->imm.index));
         return true;
     case AOT_OP_TABLE_GROW: {
         LLVMValueRef imm = lower_const_i32(f, in->imm.index);

@@ -7,9 +7,11 @@
 
 static LLVMValueRef variable_global_cell(lower_func *f, uint32_t index)
 {
-    LLVMValueRef globals = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, globals),
-                                          f->lm->t_ptr, "globals");
-    return lower_ctx_load(f, globals, (size_t)index * sizeof(void *), f->lm->t_ptr, "global");
+    LLVMValueRef globals = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, globals),
+                                                  (uint64_t)f->lm->m->global_count * sizeof(void *),
+                                                  "globals");
+    return lower_ctx_load_pointer(f, globals, (size_t)index * sizeof(void *),
+                                  sizeof(waot_abi_global), "global");
 }
 
 bool lower_variable(lower_func *f, const aot_instr *in)

@@ -2,9 +2,13 @@
 # Builds every benchmark kernel in bench/kernels/ twice, with the same
 # optimisation level, into OUTDIR (created if missing):
 #   OUTDIR/NAME.wasm    clang-19 --target=wasm32-wasi --sysroot=SYSROOT -O2
-#                       (+ -msimd128 for blur_simd)
+#                       -mbulk-memory -mnontrapping-fptoint (+ -msimd128
+#                       for blur_simd)
 #   OUTDIR/NAME.native  clang-19 -O2 (+ -msse4.1 for blur_simd)
-# Kernel names are read from kernels.tsv (first column).
+# Kernel names are read from kernels.tsv (first column).  The two -m flags
+# are WebAssembly 2.0 features that LLVM 20 turns on by default and every
+# engine measured supports; without bulk memory, memcpy and memset are
+# wasi-libc's byte loops rather than memory.copy and memory.fill.
 #
 # Needs: clang-19, wasi-libc and libclang-rt-19-dev-wasm32 (Debian/Ubuntu
 # packages) or a wasi-sdk style sysroot.  The WASI sysroot is taken from
@@ -38,10 +42,10 @@ extra=(${CFLAGS_EXTRA:-})
 while IFS=$'\t' read -r name _default _smoke _desc; do
     case $name in '' | '#'*) continue ;; esac
     src=$here/$name.c
-    wasm_flags=()
+    wasm_flags=(-mbulk-memory -mnontrapping-fptoint)
     native_flags=()
     if [ "$name" = blur_simd ]; then
-        wasm_flags=(-msimd128)
+        wasm_flags+=(-msimd128)
         native_flags=(-msse4.1)
     fi
     "$cc" --target=wasm32-wasi --sysroot="$sysroot" -O2 -std=c17 \

@@ -119,7 +119,10 @@ if [ ! -f "$WASI_SYSROOT/lib/wasm32-wasi/libc.a" ] && [ ! -f "$WASI_SYSROOT/lib/
 fi
 
 # Third-party code: its warnings are not ours to fix, so -w.
-WASM_CFLAGS=(--target=wasm32-wasi "--sysroot=$WASI_SYSROOT" -O2 -w)
+# The WebAssembly 2.0 features LLVM 20 enables by default (see
+# bench/kernels/build.sh).
+WASM_CFLAGS=(--target=wasm32-wasi "--sysroot=$WASI_SYSROOT" -O2 -w -mbulk-memory
+             -mnontrapping-fptoint)
 # shellcheck disable=SC2054  # one linker option, the commas are its syntax
 WASM_LDFLAGS=(-Wl,-z,stack-size=1048576)   # 1 MiB stack, wasm-ld's default is 64 KiB
 NATIVE_CFLAGS=(-O2 -w)
