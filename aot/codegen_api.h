@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Bumped whenever aot_codegen_api or the structs it takes change. */
-#define AOT_CODEGEN_API_VERSION 4u
+#define AOT_CODEGEN_API_VERSION 5u
 #define AOT_CODEGEN_ENTRY "aot_codegen_entry"
 #define AOT_CODEGEN_LIBRARY "libwaot-codegen.so"
 
@@ -50,11 +50,21 @@ typedef struct aot_compile_options {
      * by the module also gets the global symbol aot_header_export_symbol()
      * names, which the generated header's wrappers call directly. */
     const char *symbol_prefix;
+    /* Threads compiling the module's partitions at once (see compile.c).
+     * 0: $WAOT_JOBS when it is set, else the number of online CPUs.  The
+     * code compiled behaves the same for every value, so nothing that
+     * identifies a compiled module (the cache key) depends on it. */
+    unsigned jobs;
 } aot_compile_options;
 
-/* Seconds spent in each back-end phase (the front end times its own). */
+/* Seconds spent in each back-end phase (the front end times its own).
+ * When partitions are compiled in parallel, lower + optimise + emit is the
+ * wall time of the parallel part, split between the three in proportion to
+ * the time all partitions together spent in each; `partitions` says how
+ * many there were (1: one module, compiled as before). */
 typedef struct aot_compile_timings {
     double lower, optimise, emit, link;
+    unsigned partitions;
 } aot_compile_timings;
 
 typedef struct aot_codegen_api {

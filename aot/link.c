@@ -9,6 +9,9 @@
  * its only undefined symbols are C library routines LLVM may call (memcpy,
  * ceilf, ...).  An executable is linked like a C program: the C runtime's
  * start files, the module's object, the waot archives, then libc and libm.
+ * A module compiled in partitions (compile.c) comes as several objects:
+ * linked together into the shared object, or merged into one relocatable
+ * object for a program to link.
  */
 #include "link.h"
 
@@ -34,17 +37,25 @@ static bool link_run(const char *const *args, const char *output_path, aot_error
 {
     char temp_path[4096], log_path[] = "/tmp/waot-lld-XXXXXX";
     snprintf(temp_path, sizeof temp_path, "%s.tmp%ld", output_path, (long)getpid());
+    size_t count = 0;
+    while (args[count])
+        count++;
+    /* Built before the fork: the child only execs. */
+    const char **argv = malloc((count + 4) * sizeof *argv);
+    if (!argv)
+        return aot_fail(err, AOT_ERR_NOMEM, 0, "out of memory");
     int log_fd = mkstemp(log_path);
-    if (log_fd < 0)
+    if (log_fd < 0) {
+        free(argv);
         return aot_fail(err, AOT_ERR_IO, 0, "cannot create a temporary file: %s", strerror(errno));
+    }
     unlink(log_path);
 
     const char *lld = link_lld_path();
-    const char *argv[LINK_MAX_ARGS + 4];
-    int argc = 0;
+    size_t argc = 0;
     argv[argc++] = lld;
-    for (; *args && argc < LINK_MAX_ARGS; args++)
-        argv[argc++] = *args;
+    for (size_t i = 0; i < count; i++)
+        argv[argc++] = args[i];
     argv[argc++] = "-o";
     argv[argc++] = temp_path;
     argv[argc] = NULL;
@@ -52,6 +63,7 @@ static bool link_run(const char *const *args, const char *output_path, aot_error
     pid_t pid = fork();
     if (pid < 0) {
         close(log_fd);
+        free(argv);
         return aot_fail(err, AOT_ERR_IO, 0, "cannot start the linker: %s", strerror(errno));
     }
     if (pid == 0) {
@@ -61,6 +73,7 @@ static bool link_run(const char *const *args, const char *output_path, aot_error
         dprintf(log_fd, "cannot run %s: %s", lld, strerror(errno));
         _exit(127);
     }
+    free(argv);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         continue;
@@ -85,13 +98,39 @@ static bool link_run(const char *const *args, const char *output_path, aot_error
     return aot_fail(err, AOT_ERR_IO, 0, "linking failed (%s): %s", lld, log);
 }
 
-bool aot_link_shared(const char *object_path, const char *output_path, aot_error *err)
+/* lld's arguments: the options `head` (NULL-terminated), then the objects. */
+static bool link_objects(const char *const *head, const char *const *objects, size_t count,
+                         const char *output_path, aot_error *err)
 {
-    const char *args[] = {
+    size_t n = 0;
+    while (head[n])
+        n++;
+    const char **args = malloc((n + count + 1) * sizeof *args);
+    if (!args)
+        return aot_fail(err, AOT_ERR_NOMEM, 0, "out of memory");
+    memcpy(args, head, n * sizeof *args);
+    memcpy(args + n, objects, count * sizeof *args);
+    args[n + count] = NULL;
+    bool ok = link_run(args, output_path, err);
+    free(args);
+    return ok;
+}
+
+bool aot_link_shared(const char *const *objects, size_t count, const char *output_path,
+                     aot_error *err)
+{
+    static const char *const head[] = {
         "-shared", "--hash-style=gnu", "-z", "now", "-z", "relro", "-z", "noexecstack",
-        "--build-id", object_path, NULL,
+        "--build-id", NULL,
     };
-    return link_run(args, output_path, err);
+    return link_objects(head, objects, count, output_path, err);
+}
+
+bool aot_link_relocatable(const char *const *objects, size_t count, const char *output_path,
+                          aot_error *err)
+{
+    static const char *const head[] = {"-r", NULL};
+    return link_objects(head, objects, count, output_path, err);
 }
 
 /* The Debian/Ubuntu multiarch paths of the C runtime for the host. */

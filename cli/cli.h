@@ -48,6 +48,16 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* True when `arg` is "-h" or "--help". */
 bool cli_is_help_option(const char *arg);
 
+/* True when `arg` is "-j" or "--jobs", whose value is the number of threads
+ * compiling a module (aot_compile_options.jobs). */
+bool cli_is_jobs_option(const char *arg);
+
+/* The value of --jobs: a whole number from 1 to CLI_MAX_JOBS.  False when
+ * `text` is anything else. */
+bool cli_parse_jobs(const char *text, unsigned *out);
+
+#define CLI_MAX_JOBS 256
+
 /* A file read into memory and, when it decoded and validated, its module. */
 typedef struct cli_loaded_module {
     uint8_t *bytes;

@@ -34,6 +34,7 @@ static void build_print_help(FILE *out)
           "  --features LIST   LLVM target features, e.g. +avx2\n"
           "  --target TRIPLE   target triple; its architecture must be this machine's,\n"
           "                    whose C library the executable is linked against\n"
+          "  -j, --jobs N      compile with N threads (default: one per CPU)\n"
           "  -h, --help        show this help and exit\n"
           "\n"
           "Exit status: 0 on success, 1 if the module is bad or cannot be compiled or\n"
@@ -96,6 +97,11 @@ static int build_run(int argc, char **argv)
         } else if (strlen(arg) == 3 && arg[0] == '-' && arg[1] == 'O' && arg[2] >= '0' &&
                    arg[2] <= '3') {
             options.opt_level = (unsigned)(arg[2] - '0');
+        } else if (cli_is_jobs_option(arg)) {
+            if (!value || !cli_parse_jobs(value, &options.jobs))
+                return cli_usage_error("build", "%s needs a number of threads from 1 to %d", arg,
+                                       CLI_MAX_JOBS);
+            i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("build", "unknown option '%s'", arg);
         } else if (input) {

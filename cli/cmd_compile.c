@@ -4,8 +4,8 @@
  * precompiled module, an object, assembly or LLVM IR.  With --header it
  * also writes the typed C header of the object (aot/header.h), and names the
  * object's symbols after the module (--name, default the input's stem) so
- * several modules link into one program.  --timings reports each phase on
- * stderr.
+ * several modules link into one program.  --jobs sets how many threads the
+ * back end compiles with.  --timings reports each phase on stderr.
  */
 #include "cli.h"
 #include "codegen_api.h"
@@ -38,7 +38,12 @@ static void compile_print_help(FILE *out)
           "  --name NAME       with --emit obj: the C name of the module, prefixing\n"
           "                    the header's API and the object's symbols (default:\n"
           "                    the input's file name without extension)\n"
-          "  --timings         print the time of each phase on stderr\n"
+          "  -j, --jobs N      compile with N threads (default: one per CPU); a large\n"
+          "                    module is split into partitions compiled in parallel,\n"
+          "                    and the code behaves the same whatever N is\n"
+          "  --timings         print the time of each phase on stderr; the lower,\n"
+          "                    optimise and emit lines of a parallel compile share\n"
+          "                    out its wall time\n"
           "  -h, --help        show this help and exit\n"
           "\n"
           "Exit status: 0 on success, 1 if the module is bad or cannot be compiled,\n"
@@ -129,6 +134,11 @@ static int compile_run(int argc, char **argv)
             options.opt_level = (unsigned)(arg[2] - '0');
         } else if (strcmp(arg, "--timings") == 0) {
             timings = true;
+        } else if (cli_is_jobs_option(arg)) {
+            if (!value || !cli_parse_jobs(value, &options.jobs))
+                return cli_usage_error("compile", "%s needs a number of threads from 1 to %d",
+                                       arg, CLI_MAX_JOBS);
+            i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("compile", "unknown option '%s'", arg);
         } else if (input) {
@@ -194,6 +204,9 @@ static int compile_run(int argc, char **argv)
                 (t1 - t0) * 1e3, (t2 - t1) * 1e3, phases.lower * 1e3, phases.optimise * 1e3,
                 phases.emit * 1e3, phases.link * 1e3,
                 (t2 - t0 + phases.lower + phases.optimise + phases.emit + phases.link) * 1e3);
+        if (phases.partitions > 1)
+            fprintf(stderr, "(lower, optimise and emit: %u partitions in parallel)\n",
+                    phases.partitions);
     }
     free(default_output);
     aot_module_free(module);

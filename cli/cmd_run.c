@@ -51,6 +51,8 @@ static void run_print_help(FILE *out)
           "                       remaining arguments are its values (below) and its\n"
           "                       results are printed\n"
           "  -O0 .. -O3           optimisation level when compiling a .wasm (default -O2)\n"
+          "  -j, --jobs N         threads compiling a .wasm (default: one per CPU); the\n"
+          "                       cache keeps one entry whatever N is\n"
           "  --cache-dir DIR      keep compiled modules in DIR (default:\n"
           "                       $XDG_CACHE_HOME/waot, else ~/.cache/waot)\n"
           "  --no-cache           compile a .wasm to a temporary file, as if new\n"
@@ -407,6 +409,7 @@ typedef struct run_options {
     size_t env_count;
     bool inherit_env;
     bool bench;               /* --bench */
+    unsigned jobs;            /* --jobs; 0: the back end's default */
 } run_options;
 
 static void run_options_free(run_options *o)
@@ -445,6 +448,28 @@ static void run_free_preopens(run_options *o)
         if (o->preopens[i].host_path != o->preopens[i].guest_path)
             free((char *)o->preopens[i].host_path);
     }
+}
+
+/* The cache compiles with the back end's default number of threads, which
+ * $WAOT_JOBS sets (aot_compile_options.jobs): --jobs sets it for just the
+ * time of the compile, after the program's environment has been copied, so
+ * the program never sees it. */
+static bool run_obtain(const run_options *o, waot_module **module, bool *from_cache)
+{
+    if (!o->jobs)
+        return cli_cache_obtain(&o->cache, module, from_cache);
+    const char *old = getenv("WAOT_JOBS");
+    char *saved = old ? strdup(old) : NULL;
+    char jobs[16];
+    snprintf(jobs, sizeof jobs, "%u", o->jobs);
+    setenv("WAOT_JOBS", jobs, 1);
+    bool ok = cli_cache_obtain(&o->cache, module, from_cache);
+    if (saved)
+        setenv("WAOT_JOBS", saved, 1);
+    else
+        unsetenv("WAOT_JOBS");
+    free(saved);
+    return ok;
 }
 
 /* Parses the command line; returns -1 to go on, or an exit status. */
@@ -503,6 +528,11 @@ static int run_parse(int argc, char **argv, run_options *o)
         } else if (strlen(arg) == 3 && arg[0] == '-' && arg[1] == 'O' && arg[2] >= '0' &&
                    arg[2] <= '3') {
             o->cache.opt_level = (unsigned)(arg[2] - '0');
+        } else if (cli_is_jobs_option(arg)) {
+            if (!value || !cli_parse_jobs(value, &o->jobs))
+                return cli_usage_error("run", "%s needs a number of threads from 1 to %d", arg,
+                                       CLI_MAX_JOBS);
+            i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             if (o->path)
                 return cli_usage_error("run", "unknown option '%s' (the program's own options "
@@ -689,7 +719,7 @@ static int run_run(int argc, char **argv)
                     status = run_report(o.path, &err);
             }
         } else {
-            loaded = cli_cache_obtain(&o.cache, &module, &from_cache);
+            loaded = run_obtain(&o, &module, &from_cache);
             if (!loaded)
                 status = CLI_EXIT_FAILURE;
         }

@@ -1,8 +1,8 @@
 /*
  * What every subcommand does the same way: loading a module from a file,
  * reporting why a file could not be loaded in exactly one line on stderr,
- * complaining about a bad command line, and noticing that stdout could not
- * be written.  The commands own their output; this file owns their errors.
+ * complaining about a bad command line (and reading the options several
+ * commands share), and noticing that stdout could not be written.  The commands own their output; this file owns their errors.
  */
 #include "cli.h"
 
@@ -34,6 +34,29 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 bool cli_is_help_option(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+bool cli_is_jobs_option(const char *arg)
+{
+    return strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0;
+}
+
+bool cli_parse_jobs(const char *text, unsigned *out)
+{
+    unsigned long n = 0;
+    if (!*text)
+        return false;
+    for (const char *c = text; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return false;
+        n = n * 10 + (unsigned long)(*c - '0');
+        if (n > CLI_MAX_JOBS)
+            return false;
+    }
+    if (n == 0)
+        return false;
+    *out = (unsigned)n;
+    return true;
 }
 
 void cli_write_one_line(FILE *out, const char *s)
