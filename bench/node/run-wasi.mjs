@@ -14,5 +14,6 @@ if (!path) {
 }
 const wasi = new WASI({ version: 'preview1', args: [path, ...args], env, returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(path));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// wasiImport rather than getImportObject(), which Node 18 (Debian 12's) lacks.
+const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
 exit(wasi.start(instance));
