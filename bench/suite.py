@@ -31,8 +31,8 @@ Besides execution, the report has:
                 gen-modules.py, bench/embed/instantiate.c): min, median, p99,
                 max over many instantiations
   compile       bench/compile-speed.sh's throughput table (one thread and
-                all, -O0 and -O2, wasm2c + clang for scale) on a mid-sized
-                module: bzip2, else the largest workload (skipped by --smoke)
+                all, -O0 and -O2, wasm2c + clang for scale) on the largest
+                workload (speedtest1 when built; skipped by --smoke)
   machine       CPU, cores, date, versions of clang, node, wabt and waot
 
 Writes OUT/results.tsv (every execution run), OUT/startup.tsv (every
@@ -558,8 +558,8 @@ def main():
     parser.add_argument("--only", default=None, help="comma-separated workload names")
     parser.add_argument("--no-real", action="store_true", help="skip the Debian programs")
     parser.add_argument("--compile-module", default=None,
-                        help="workload bench/compile-speed.sh compiles (default: bzip2, "
-                             "else the largest)")
+                        help="workload bench/compile-speed.sh compiles (default: the "
+                             "largest)")
     parser.add_argument("--compile-repeats", type=int, default=2,
                         help="runs of each `waot compile` case in bench/compile-speed.sh")
     parser.add_argument("--skip", default="",
@@ -662,11 +662,11 @@ def main():
     if "compile" not in skip and args.smoke:
         sections.append(["## Compile throughput", "", "Skipped by --smoke.", ""])
     elif "compile" not in skip:
-        # A mid-sized module keeps the whole suite under 15 minutes on two
-        # cores: bzip2 if built, else the largest workload.
+        # The largest workload: only a large module is split into
+        # partitions, so only it shows what more threads give.
         names = [n for n, _ in workloads]
-        module = args.compile_module or ("bzip2" if "bzip2" in names else max(
-            names, key=lambda n: os.path.getsize(os.path.join(bin_dir, n + ".wasm"))))
+        module = args.compile_module or max(
+            names, key=lambda n: os.path.getsize(os.path.join(bin_dir, n + ".wasm")))
         compile_lines, compile_failed = compile_speed_section(
             out, build_dir, os.path.join(bin_dir, module + ".wasm"), args.compile_repeats)
         if compile_failed:
