@@ -378,7 +378,7 @@ static bool compile_make_objects(compile_job *job, aot_error *err)
 /* Joins the partitions' objects into the output. */
 static bool compile_link(const compile_job *job, const char *output_path, aot_error *err)
 {
-    const char *objects[COMPILE_MAX_JOBS];
+    const char *objects[COMPILE_MAX_JOBS * COMPILE_PARTITIONS_PER_THREAD];
     for (unsigned i = 0; i < job->count; i++)
         objects[i] = job->parts[i].object_path;
     if (job->o->emit == AOT_EMIT_CWASM)

@@ -97,6 +97,9 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
     lm->kind_cold = LLVMGetEnumAttributeKindForName("cold", 4);
     lm->kind_noreturn = LLVMGetEnumAttributeKindForName("noreturn", 8);
     lm->kind_nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    lm->kind_dereferenceable = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
+    lm->md_invariant_load = LLVMGetMDKindIDInContext(llvm, "invariant.load", 14);
+    lm->md_dereferenceable = LLVMGetMDKindIDInContext(llvm, "dereferenceable", 15);
 
     lm->func_types = calloc(m->type_count ? m->type_count : 1, sizeof *lm->func_types);
     lm->funcs = calloc(m->func_count ? m->func_count : 1, sizeof *lm->funcs);
@@ -179,8 +182,8 @@ LLVMValueRef lower_ctx_load_fixed(lower_func *f, LLVMValueRef ctx, size_t offset
 {
     LLVMContextRef llvm = f->lm->llvm;
     LLVMValueRef v = lower_ctx_load(f, ctx, offset, type, name);
-    unsigned kind = LLVMGetMDKindIDInContext(llvm, "invariant.load", 14);
-    LLVMSetMetadata(v, kind, LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
+    LLVMSetMetadata(v, f->lm->md_invariant_load,
+                    LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
     return v;
 }
 
@@ -192,8 +195,8 @@ LLVMValueRef lower_ctx_load_pointer(lower_func *f, LLVMValueRef ctx, size_t offs
     if (bytes == 0)
         return v;
     LLVMMetadataRef size = LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i64, bytes, false));
-    unsigned kind = LLVMGetMDKindIDInContext(llvm, "dereferenceable", 15);
-    LLVMSetMetadata(v, kind, LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, &size, 1)));
+    LLVMSetMetadata(v, f->lm->md_dereferenceable,
+                    LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, &size, 1)));
     return v;
 }
 
@@ -401,8 +404,7 @@ static bool lower_function(lower_module *lm, lower_func *f, uint32_t index, uint
     f->fn = lm->funcs[index];
     f->ctx = LLVMGetParam(f->fn, 0);
     /* The context is always there: LLVM may then load its fields early. */
-    unsigned dereferenceable = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
-    LLVMAddAttributeAtIndex(f->fn, 1, LLVMCreateEnumAttribute(lm->llvm, dereferenceable,
+    LLVMAddAttributeAtIndex(f->fn, 1, LLVMCreateEnumAttribute(lm->llvm, lm->kind_dereferenceable,
                                                               sizeof(waot_abi_context)));
     f->stack_count = 0;
     f->frame_count = 0;

@@ -42,7 +42,8 @@ typedef struct lower_module {
     LLVMTypeRef *func_types;   /* per type index: results (ptr ctx, params...) */
     LLVMValueRef *funcs;       /* per function index: the LLVM function; NULL for imports */
     LLVMTypeRef trap_fn_type;  /* void (ptr, i32), noreturn */
-    unsigned kind_cold, kind_noreturn, kind_nounwind;
+    unsigned kind_cold, kind_noreturn, kind_nounwind, kind_dereferenceable;
+    unsigned md_invariant_load, md_dereferenceable; /* metadata kinds */
 } lower_module;
 
 typedef struct lower_frame {

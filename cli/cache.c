@@ -753,7 +753,8 @@ static bool cache_compile(const cli_cache_request *r, const uint8_t *bytes, size
         cli_report_error(r->wasm_path, &err);
         return false;
     }
-    aot_compile_options options = {.opt_level = r->opt_level, .emit = AOT_EMIT_CWASM,
+    aot_compile_options options = {.opt_level = r->opt_level, .jobs = r->jobs,
+                                   .emit = AOT_EMIT_CWASM,
                                    .waot_version = WAOT_VERSION, .wasm = bytes,
                                    .wasm_size = size};
     aot_compile_timings timings;

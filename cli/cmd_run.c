@@ -409,7 +409,6 @@ typedef struct run_options {
     size_t env_count;
     bool inherit_env;
     bool bench;               /* --bench */
-    unsigned jobs;            /* --jobs; 0: the back end's default */
 } run_options;
 
 static void run_options_free(run_options *o)
@@ -448,28 +447,6 @@ static void run_free_preopens(run_options *o)
         if (o->preopens[i].host_path != o->preopens[i].guest_path)
             free((char *)o->preopens[i].host_path);
     }
-}
-
-/* The cache compiles with the back end's default number of threads, which
- * $WAOT_JOBS sets (aot_compile_options.jobs): --jobs sets it for just the
- * time of the compile, after the program's environment has been copied, so
- * the program never sees it. */
-static bool run_obtain(const run_options *o, waot_module **module, bool *from_cache)
-{
-    if (!o->jobs)
-        return cli_cache_obtain(&o->cache, module, from_cache);
-    const char *old = getenv("WAOT_JOBS");
-    char *saved = old ? strdup(old) : NULL;
-    char jobs[16];
-    snprintf(jobs, sizeof jobs, "%u", o->jobs);
-    setenv("WAOT_JOBS", jobs, 1);
-    bool ok = cli_cache_obtain(&o->cache, module, from_cache);
-    if (saved)
-        setenv("WAOT_JOBS", saved, 1);
-    else
-        unsetenv("WAOT_JOBS");
-    free(saved);
-    return ok;
 }
 
 /* Parses the command line; returns -1 to go on, or an exit status. */
@@ -529,7 +506,7 @@ static int run_parse(int argc, char **argv, run_options *o)
                    arg[2] <= '3') {
             o->cache.opt_level = (unsigned)(arg[2] - '0');
         } else if (cli_is_jobs_option(arg)) {
-            if (!value || !cli_parse_jobs(value, &o->jobs))
+            if (!value || !cli_parse_jobs(value, &o->cache.jobs))
                 return cli_usage_error("run", "%s needs a number of threads from 1 to %d", arg,
                                        CLI_MAX_JOBS);
             i++;
@@ -719,7 +696,7 @@ static int run_run(int argc, char **argv)
                     status = run_report(o.path, &err);
             }
         } else {
-            loaded = run_obtain(&o, &module, &from_cache);
+            loaded = cli_cache_obtain(&o.cache, &module, &from_cache);
             if (!loaded)
                 status = CLI_EXIT_FAILURE;
         }

@@ -2,7 +2,8 @@
  * What every subcommand does the same way: loading a module from a file,
  * reporting why a file could not be loaded in exactly one line on stderr,
  * complaining about a bad command line (and reading the options several
- * commands share), and noticing that stdout could not be written.  The commands own their output; this file owns their errors.
+ * commands share), and noticing that stdout could not be written.  The
+ * commands own their output; this file owns their errors.
  */
 #include "cli.h"
 
