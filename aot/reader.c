@@ -96,7 +96,7 @@ bool aot_read_s32_slow(aot_reader *r, int32_t *out, const char *what)
 
 bool aot_read_s33(aot_reader *r, int64_t *out, const char *what)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (!reader_leb(r, 33, true, &v, what))
         return false;
     *out = (int64_t)v;

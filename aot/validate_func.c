@@ -223,6 +223,8 @@ static void vf_set_unreachable(aot_func_validator *v)
  * other block's results. */
 static bool vf_label(aot_func_validator *v, uint32_t depth, uint32_t *n, const aot_valtype **types)
 {
+    *n = 0;
+    *types = NULL;
     if (depth >= v->frame_count)
         return vf_fail(v, "unknown label %u", depth);
     const vf_frame *f = &v->frames[v->frame_count - 1 - depth];
