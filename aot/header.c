@@ -727,14 +727,17 @@ static bool header_accessor(header_writer *w, uint32_t e)
                 "/* NULL for a null reference or an index out of bounds. */\n"
                 "static inline void *%s_%s_get(const %s_instance *instance, uint32_t index)\n{\n"
                 "    const waot_abi_table *table = instance->rt.ctx->tables[%u];\n"
-                "    return index < table->size ? table->elements[index] : NULL;\n}\n\n"
+                "    return index < table->size ? table->elements[index].ref : NULL;\n}\n\n"
                 "/* False when `index` is out of bounds. */\n"
                 "static inline bool %s_%s_set(%s_instance *instance, uint32_t index, void *ref)\n"
                 "{\n    waot_abi_table *table = instance->rt.ctx->tables[%u];\n"
                 "    if (index >= table->size)\n        return false;\n"
-                "    table->elements[index] = ref;\n    return true;\n}\n\n",
+                "    table->elements[index] = waot_abi_table_element_of(%s, ref);\n"
+                "    return true;\n}\n\n",
                 x->index, aot_valtype_name(m->tables[x->index].type.elem_type), n, c, n,
-                x->index, n, c, n, x->index, n, c, n, x->index);
+                x->index, n, c, n, x->index, n, c, n, x->index,
+                m->tables[x->index].type.elem_type == AOT_VT_FUNCREF ? "WAOT_ABI_FUNCREF"
+                                                                     : "WAOT_ABI_EXTERNREF");
         break;
     default:
         break;

@@ -245,10 +245,17 @@ static LLVMBasicBlockRef lower_trap_block(lower_func *f, waot_abi_trap trap)
 
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap)
 {
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->llvm, f->fn, "ok");
+    lower_branch_unlikely(f, cond, lower_trap_block(f, trap), cont);
+    LLVMPositionBuilderAtEnd(f->lm->b, cont);
+}
+
+void lower_branch_unlikely(lower_func *f, LLVMValueRef cond, LLVMBasicBlockRef rare,
+                           LLVMBasicBlockRef usual)
+{
     lower_module *lm = f->lm;
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "ok");
-    LLVMValueRef br = LLVMBuildCondBr(lm->b, cond, lower_trap_block(f, trap), cont);
-    /* Traps are rare: tell the optimiser the fall-through is the hot path. */
+    LLVMValueRef br = LLVMBuildCondBr(lm->b, cond, rare, usual);
+    /* Tell the optimiser which side is the hot path. */
     LLVMMetadataRef weights[] = {
         LLVMMDStringInContext2(lm->llvm, "branch_weights", 14),
         LLVMValueAsMetadata(LLVMConstInt(lm->t_i32, 1, false)),
@@ -256,7 +263,6 @@ void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap)
     };
     LLVMSetMetadata(br, LLVMGetMDKindIDInContext(lm->llvm, "prof", 4),
                     LLVMMetadataAsValue(lm->llvm, LLVMMDNodeInContext2(lm->llvm, weights, 3)));
-    LLVMPositionBuilderAtEnd(lm->b, cont);
 }
 
 void lower_trap_element_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap,

@@ -134,11 +134,15 @@ LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef add
  * observable uses, so that LLVM keeps it and its out-of-bounds trap. */
 bool lower_keep_unused_loads(lower_func *f);
 
-/* Table `index`'s size, and the address of its element `i` (unchecked)
- * (lower_table.c). */
+/* Table `index`'s size, and the address of its waot_abi_table_element `i`
+ * (unchecked) (lower_table.c). */
 LLVMValueRef lower_table_size(lower_func *f, uint32_t index);
 LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i);
 
+/* Ends the current block with a branch to `rare` when `cond` holds (marked
+ * unlikely), to `usual` otherwise. */
+void lower_branch_unlikely(lower_func *f, LLVMValueRef cond, LLVMBasicBlockRef rare,
+                           LLVMBasicBlockRef usual);
 /* Branches to the function's cold block for `trap` when `cond` holds. */
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap);
 /* Like lower_trap_if, for a trap about table element `index` (an i32):

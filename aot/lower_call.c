@@ -1,7 +1,8 @@
 /*
  * Calls: direct calls to the module's own functions, calls to imports
  * through the function references in the context, and call_indirect through
- * a table with its three checks (bounds, null, signature).
+ * a table with its checks (bounds, then one comparison for null and
+ * signature, which reads the callee from the table element itself).
  *
  * An import is called the same way whether it is another instance's wasm
  * function or a host function: load the reference's code and ctx from
@@ -48,15 +49,12 @@ static bool call_emit(lower_func *f, const aot_functype *type, LLVMTypeRef fn_ty
     return true;
 }
 
-/* Calls through a waot_abi_funcref: its code with its ctx. */
-static bool call_through_ref(lower_func *f, LLVMValueRef ref, uint32_t type_index)
+/* Calls `code` with `callee_ctx`, which may be another instance's or a
+ * host closure. */
+static bool call_other_ctx(lower_func *f, uint32_t type_index, LLVMValueRef code,
+                           LLVMValueRef callee_ctx)
 {
     lower_module *lm = f->lm;
-    /* A reference never changes once made, wherever it is stored. */
-    LLVMValueRef code = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, code), lm->t_ptr,
-                                             "code");
-    LLVMValueRef callee_ctx = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, ctx),
-                                                   lm->t_ptr, "callee_ctx");
     LLVMValueRef limit = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, stack_limit),
                                         lm->t_intptr, "stack_limit");
     LLVMValueRef store = LLVMBuildStore(lm->b, limit, lower_gep_const(
@@ -65,13 +63,25 @@ static bool call_through_ref(lower_func *f, LLVMValueRef ref, uint32_t type_inde
     return call_emit(f, &lm->m->types[type_index], lm->func_types[type_index], code, callee_ctx);
 }
 
-static LLVMValueRef call_func_ref(lower_func *f, uint32_t func_index)
+/* Calls import `func_index` through its waot_abi_funcref in ctx->funcs. */
+static bool call_import(lower_func *f, uint32_t func_index, uint32_t type_index)
 {
+    lower_module *lm = f->lm;
     LLVMValueRef funcs = lower_ctx_load_pointer(
         f, f->ctx, offsetof(waot_abi_context, funcs),
-        (uint64_t)f->lm->m->func_count * sizeof(waot_abi_funcref), "funcs");
-    return lower_gep_const(f, funcs, (uint64_t)func_index * sizeof(waot_abi_funcref), "funcref");
+        (uint64_t)lm->m->func_count * sizeof(waot_abi_funcref), "funcs");
+    LLVMValueRef ref = lower_gep_const(f, funcs, (uint64_t)func_index * sizeof(waot_abi_funcref),
+                                       "funcref");
+    /* A reference never changes once made. */
+    LLVMValueRef code = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, code), lm->t_ptr,
+                                             "code");
+    LLVMValueRef callee_ctx = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, ctx),
+                                                   lm->t_ptr, "callee_ctx");
+    return call_other_ctx(f, type_index, code, callee_ctx);
 }
+
+#define element_field(f, slot, field)                                                          \
+    lower_gep_const(f, slot, offsetof(waot_abi_table_element, field), #field)
 
 static bool call_indirect(lower_func *f, const aot_instr *in)
 {
@@ -84,23 +94,32 @@ static bool call_indirect(lower_func *f, const aot_instr *in)
     /* An index past the table's end names no element. */
     lower_trap_element_if(f, LLVMBuildICmp(lm->b, LLVMIntUGE, index, size, ""),
                           WAOT_TRAP_UNDEFINED_ELEMENT, index);
-    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, lower_table_slot(f, table_index, index),
-                                      "ref");
-    /* A null entry cannot be called. */
-    lower_trap_element_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT,
-                          index);
+    LLVMValueRef slot = lower_table_slot(f, table_index, index);
     /* The callee must have exactly the type the call site expects; canonical
-     * ids make equal types from different modules compare equal. */
+     * ids make equal types from different modules compare equal.  A null
+     * element's id is 0, no type's, so it fails here too. */
     LLVMValueRef type_ids = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, type_ids),
                                                    (uint64_t)lm->m->type_count * sizeof(uint32_t),
                                                    "type_ids");
     LLVMValueRef expected = lower_ctx_load_fixed(
         f, type_ids, (size_t)type_index * sizeof(uint32_t), lm->t_i32, "expected_type");
-    LLVMValueRef actual = lower_ctx_load_fixed(f, ref, offsetof(waot_abi_funcref, type_id),
-                                               lm->t_i32, "actual_type");
-    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntNE, expected, actual, ""),
-                  WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
-    return call_through_ref(f, ref, type_index);
+    LLVMValueRef actual = LLVMBuildLoad2(lm->b, lm->t_i32, element_field(f, slot, type_id),
+                                         "actual_type");
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "bad_callee");
+    LLVMBasicBlockRef good = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "callee_ok");
+    lower_branch_unlikely(f, LLVMBuildICmp(lm->b, LLVMIntNE, expected, actual, ""), bad, good);
+    /* Which trap: a null element cannot be called at all. */
+    LLVMPositionBuilderAtEnd(lm->b, bad);
+    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, ref), "ref");
+    lower_trap_element_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT,
+                          index);
+    lower_trap(f, WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
+
+    LLVMPositionBuilderAtEnd(lm->b, good);
+    LLVMValueRef code = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, code), "code");
+    LLVMValueRef callee_ctx = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, ctx),
+                                             "callee_ctx");
+    return call_other_ctx(f, type_index, code, callee_ctx);
 }
 
 bool lower_call(lower_func *f, const aot_instr *in)
@@ -112,7 +131,7 @@ bool lower_call(lower_func *f, const aot_instr *in)
     uint32_t callee = in->imm.index;
     uint32_t type_index = m->funcs[callee].type_index;
     if (m->funcs[callee].imported)
-        return call_through_ref(f, call_func_ref(f, callee), type_index);
+        return call_import(f, callee, type_index);
     return call_emit(f, &m->types[type_index], lm->func_types[type_index], lm->funcs[callee],
                      f->ctx);
 }

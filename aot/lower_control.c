@@ -113,14 +113,45 @@ static void control_blocktype(lower_func *f, const aot_blocktype *bt, uint32_t *
     }
 }
 
+/* Code bytes plus locals up to which a function without calls skips the
+ * stack check.  Its frame then stays a few KiB: beyond the limit only by
+ * that much, inside the margin the runtime keeps below it (entry.c), and
+ * probed, so even a real stack end would fault in its guard, which the
+ * signal handler reports as "call stack exhausted". */
+#define CONTROL_LEAF_CHECK_FREE_SIZE 2048
+
+/* Whether the function calls nothing (runtime helpers do not count: they
+ * never call back into wasm) and is small. */
+static bool control_is_small_leaf(lower_func *f)
+{
+    const aot_module *m = f->lm->m;
+    const aot_func *fn = &m->funcs[f->func_index];
+    if ((size_t)(fn->body_end - fn->code) + fn->local_count > CONTROL_LEAF_CHECK_FREE_SIZE)
+        return false;
+    aot_error ignored;
+    aot_error_clear(&ignored);
+    aot_reader r = {.p = fn->code, .end = fn->body_end, .base = m->bytes, .err = &ignored};
+    while (r.p < r.end) {
+        aot_instr in;
+        if (!aot_read_instr(&r, &in))
+            return false;
+        if (in.op == AOT_OP_CALL || in.op == AOT_OP_CALL_INDIRECT)
+            return false;
+    }
+    return true;
+}
+
 bool lower_control_begin_function(lower_func *f)
 {
     lower_frame *fr = control_push_frame(f, AOT_OP_BLOCK, 0, NULL, f->type->result_count,
                                          f->type->results);
     if (!fr)
         return lower_fail(f, "out of memory");
-    /* Every function checks the stack before doing anything: recursion
-     * without end must trap ("call stack exhausted"), never crash. */
+    /* A function checks the stack before doing anything: recursion without
+     * end must trap ("call stack exhausted"), never crash.  A small leaf
+     * cannot recurse, and its caller has checked. */
+    if (control_is_small_leaf(f))
+        return true;
     lower_module *lm = f->lm;
     LLVMValueRef zero = lower_const_i32(f, 0);
     LLVMValueRef frame = lower_intrinsic(f, "llvm.frameaddress", &lm->t_ptr, 1, &zero, 1);

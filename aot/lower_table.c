@@ -1,6 +1,7 @@
 /*
- * Table instructions.  table.get/set are inline with their bounds check;
- * size reads the table; grow, fill, copy, init and elem.drop call the
+ * Table instructions.  table.get/set are inline with their bounds check
+ * (a set into a funcref table also writes the element's copies of the
+ * reference's fields, which call_indirect reads); size reads the table; grow, fill, copy, init and elem.drop call the
  * runtime, which owns reallocation and the bulk bounds rules.  `elements`
  * and `size` are reloaded at every access because table.grow may change
  * them, except in a table whose maximum is its minimum (what wasm-ld
@@ -42,7 +43,7 @@ LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i)
                                                        "elements")
                                 : lower_ctx_load(f, table_ptr(f, index), at, lm->t_ptr, "elements");
     LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, i, lm->t_i64, ""),
-                                       lower_const_i64(f, sizeof(void *)), "");
+                                       lower_const_i64(f, sizeof(waot_abi_table_element)), "");
     return lower_gep(f, elements, offset, "element");
 }
 
@@ -54,6 +55,50 @@ static LLVMValueRef table_element(lower_func *f, uint32_t index, LLVMValueRef i)
     lower_trap_if(f, LLVMBuildICmp(f->lm->b, LLVMIntUGE, i, size, ""),
                   WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
     return lower_table_slot(f, index, i);
+}
+
+#define table_field(f, slot, field)                                                            \
+    lower_gep_const(f, slot, offsetof(waot_abi_table_element, field), #field)
+
+/* A funcref whose fields are those of a null element (waot_abi.h). */
+static LLVMValueRef table_null_funcref(lower_module *lm)
+{
+    static const char name[] = "waot.null_funcref";
+    LLVMValueRef global = LLVMGetNamedGlobal(lm->mod, name);
+    if (global)
+        return global;
+    LLVMTypeRef fields[] = {lm->t_i32, lm->t_ptr, lm->t_ptr};
+    LLVMTypeRef type = LLVMStructTypeInContext(lm->llvm, fields, 3, false);
+    global = LLVMAddGlobal(lm->mod, type, name);
+    LLVMSetInitializer(global, LLVMConstNull(type));
+    LLVMSetGlobalConstant(global, true);
+    LLVMSetLinkage(global, LLVMPrivateLinkage);
+    return global;
+}
+
+/* Stores reference `value` as the element at `slot`: a funcref element
+ * with copies of the reference's fields (all zero for null, read from a
+ * zeroed funcref so no branch is needed). */
+static void table_set(lower_func *f, uint32_t index, LLVMValueRef slot, LLVMValueRef value)
+{
+    lower_module *lm = f->lm;
+    LLVMBuildStore(lm->b, value, table_field(f, slot, ref));
+    if (lm->m->tables[index].type.elem_type != AOT_VT_FUNCREF)
+        return;
+    LLVMValueRef from = LLVMBuildSelect(lm->b, LLVMBuildIsNull(lm->b, value, ""),
+                                        table_null_funcref(lm), value, "funcref");
+    LLVMBuildStore(lm->b,
+                   lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, type_id), lm->t_i32,
+                                        "type_id"),
+                   table_field(f, slot, type_id));
+    LLVMBuildStore(lm->b,
+                   lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, code), lm->t_ptr,
+                                        "code"),
+                   table_field(f, slot, code));
+    LLVMBuildStore(lm->b,
+                   lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, ctx), lm->t_ptr,
+                                        "ctx"),
+                   table_field(f, slot, ctx));
 }
 
 /* Calls runtime entry `offset` with (ctx, immediates..., popped operands...). */
@@ -90,13 +135,13 @@ bool lower_table(lower_func *f, const aot_instr *in)
     case AOT_OP_TABLE_GET: {
         LLVMValueRef i = lower_pop(f);
         LLVMValueRef slot = table_element(f, in->imm.index, i);
-        lower_push(f, LLVMBuildLoad2(lm->b, ptr, slot, ""));
+        lower_push(f, LLVMBuildLoad2(lm->b, ptr, table_field(f, slot, ref), "ref"));
         return true;
     }
     case AOT_OP_TABLE_SET: {
         LLVMValueRef value = lower_pop(f);
         LLVMValueRef i = lower_pop(f);
-        LLVMBuildStore(lm->b, value, table_element(f, in->imm.index, i));
+        table_set(f, in->imm.index, table_element(f, in->imm.index, i), value);
         return true;
     }
     case AOT_OP_TABLE_SIZE:

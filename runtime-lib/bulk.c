@@ -12,6 +12,7 @@
 
 #include "entry_internal.h"
 #include "instance_internal.h"
+#include "table_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,9 @@ waot_abi_trap waot_rt_bulk_table_init(waot_instance *instance, uint32_t table, u
     waot_abi_table *t = instance->tables[table];
     if ((uint64_t)src + n > size || !waot_rt_table_in_bounds(t, dst, n))
         return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
-    if (n)
-        memcpy(t->elements + dst, instance->elem_refs[elem] + src, (size_t)n * sizeof(void *));
+    uint32_t elem_type = waot_rt_table_of(t)->elem_type;
+    for (uint32_t i = 0; i < n; i++)
+        t->elements[dst + i] = waot_abi_table_element_of(elem_type, instance->elem_refs[elem][src + i]);
     return WAOT_TRAP_NONE;
 }
 
@@ -108,7 +110,7 @@ static void bulk_table_copy(waot_abi_context *ctx, uint32_t dst_table, uint32_t 
     if (!waot_rt_table_in_bounds(from, src, n) || !waot_rt_table_in_bounds(to, dst, n))
         waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
     if (n)
-        memmove(to->elements + dst, from->elements + src, (size_t)n * sizeof(void *));
+        memmove(to->elements + dst, from->elements + src, (size_t)n * sizeof *to->elements);
 }
 
 static int32_t bulk_table_grow(waot_abi_context *ctx, uint32_t table, void *init, uint32_t delta)
@@ -122,8 +124,9 @@ static void bulk_table_fill(waot_abi_context *ctx, uint32_t table, uint32_t dst,
     waot_abi_table *t = ctx->tables[table];
     if (!waot_rt_table_in_bounds(t, dst, n))
         waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    waot_abi_table_element e = waot_abi_table_element_of(waot_rt_table_of(t)->elem_type, value);
     for (uint32_t i = 0; i < n; i++)
-        t->elements[dst + i] = value;
+        t->elements[dst + i] = e;
 }
 
 const waot_abi_runtime waot_rt_runtime = {

@@ -194,7 +194,7 @@ waot_status waot_table_get(const waot_table *table, uint32_t index, waot_value *
     if (index >= t->abi.size)
         return WAOT_ERROR_NOT_FOUND;
     *out = (waot_value){.type = t->elem_type};
-    out->of.ref = t->abi.elements[index];
+    out->of.ref = t->abi.elements[index].ref;
     return WAOT_OK;
 }
 
@@ -205,7 +205,7 @@ waot_status waot_table_set(waot_table *table, uint32_t index, waot_value value)
         return WAOT_ERROR_ARGUMENT;
     if (index >= t->abi.size)
         return WAOT_ERROR_NOT_FOUND;
-    t->abi.elements[index] = value.of.ref;
+    t->abi.elements[index] = waot_abi_table_element_of(t->elem_type, value.of.ref);
     return WAOT_OK;
 }
 

@@ -17,7 +17,8 @@ waot_status waot_rt_table_new(uint32_t elem_type, uint32_t min, uint32_t max, bo
                             "table of %u elements exceeds the limit of %u elements", min,
                             WAOT_RT_TABLE_MAX_ELEMENTS);
     waot_rt_table *table = calloc(1, sizeof *table);
-    void **elements = min ? calloc(min, sizeof *elements) : NULL;
+    /* Zeroed elements are null ones. */
+    waot_abi_table_element *elements = min ? calloc(min, sizeof *elements) : NULL;
     if (!table || (min && !elements)) {
         free(table);
         free(elements);
@@ -57,11 +58,13 @@ int32_t waot_rt_table_grow(waot_rt_table *table, uint32_t delta, void *init)
     if (delta == 0)
         return (int32_t)old_size;
     uint32_t new_size = old_size + delta;
-    void **elements = realloc(table->abi.elements, (size_t)new_size * sizeof *elements);
+    waot_abi_table_element *elements =
+        realloc(table->abi.elements, (size_t)new_size * sizeof *elements);
     if (!elements)
         return -1;
+    waot_abi_table_element e = waot_abi_table_element_of(table->elem_type, init);
     for (uint32_t i = old_size; i < new_size; i++)
-        elements[i] = init;
+        elements[i] = e;
     table->abi.elements = elements;
     table->abi.size = new_size;
     return (int32_t)old_size;

@@ -1,6 +1,7 @@
 /*
  * Tables: growable arrays of references (funcref tables hold
- * waot_abi_funcref pointers, externref tables whatever the host passed).
+ * waot_abi_funcref pointers, externref tables whatever the host passed),
+ * each in a waot_abi_table_element.
  */
 #ifndef WAOT_TABLE_INTERNAL_H
 #define WAOT_TABLE_INTERNAL_H

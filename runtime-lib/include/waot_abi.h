@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 2u
+#define WAOT_ABI_VERSION 3u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
 #define WAOT_ABI_MODULE_SYMBOL "waot_compiled_module"
@@ -100,8 +100,34 @@ typedef struct waot_abi_memory {
     uint64_t max_pages; /* the declared maximum, or the runtime's limit */
 } waot_abi_memory;
 
+/* One table element.  `ref` is the element itself: a waot_abi_funcref
+ * pointer in a funcref table, the host's value in an externref table, NULL
+ * for null.  A funcref element also carries copies of its reference's
+ * fields, so call_indirect finds the callee in the element it indexed
+ * rather than one load further through `ref`; a null element has type id 0,
+ * which no type has, so one comparison rejects both null and a wrong type.
+ * Write elements only through waot_abi_table_element_of. */
+typedef struct waot_abi_table_element {
+    void *ref;
+    uint32_t type_id; /* funcref tables: ref's type id, or 0 when ref is NULL */
+    void *code;       /* funcref tables: ref's code and ctx */
+    void *ctx;
+} waot_abi_table_element;
+
+static inline waot_abi_table_element waot_abi_table_element_of(uint32_t elem_type, void *ref)
+{
+    waot_abi_table_element e = {ref, 0, NULL, NULL};
+    if (elem_type == WAOT_ABI_FUNCREF && ref) {
+        const waot_abi_funcref *f = (const waot_abi_funcref *)ref;
+        e.type_id = f->type_id;
+        e.code = f->code;
+        e.ctx = f->ctx;
+    }
+    return e;
+}
+
 typedef struct waot_abi_table {
-    void **elements;    /* `size` entries; funcref tables hold waot_abi_funcref pointers */
+    waot_abi_table_element *elements; /* `size` entries */
     uint32_t size;
     uint32_t max;       /* UINT32_MAX when the table has no maximum */
 } waot_abi_table;

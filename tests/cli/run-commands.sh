@@ -39,6 +39,8 @@ for module in "$work/traps.wasm" "$work/traps.cwasm"; do
     "$waot" run "$module" --invoke divide_by_zero 0
   expect "recursion ($module)" 3 "trap: call stack exhausted" \
     "$waot" run "$module" --invoke recurse_forever 0
+  expect "recursion through a leaf ($module)" 3 "trap: call stack exhausted" \
+    "$waot" run "$module" --invoke recurse_via_leaf 1
   expect "null slot ($module)" 3 "trap: uninitialized element" \
     "$waot" run "$module" --invoke call_null_slot
 done

@@ -33,6 +33,16 @@
   (func $recurse (export "recurse_forever") (param $n i32) (result i32)
     (i32.add (call $recurse (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
 
+  ;; A function without calls skips the stack check (its caller checked);
+  ;; recursion that passes through one at every level must still end in
+  ;; the trap, whichever frame first crosses the limit.
+  (func $leaf (param $n i32) (result i32)
+    (local $spill v128)
+    (local.set $spill (i32x4.splat (local.get $n)))
+    (i32x4.extract_lane 3 (i32x4.add (local.get $spill) (local.get $spill))))
+  (func $recurse_via_leaf (export "recurse_via_leaf") (param $n i32) (result i32)
+    (i32.add (call $recurse_via_leaf (call $leaf (local.get $n))) (i32.const 1)))
+
   ;; Slot 2 of the table was never set.
   (func (export "call_null_slot") (result i32)
     (call_indirect (type $v_i) (i32.const 2)))

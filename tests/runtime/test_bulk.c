@@ -87,8 +87,15 @@ FAKE_WASM static int32_t bulk_t_get(waot_abi_context *ctx, int32_t i)
     waot_abi_table *t = ctx->tables[0];
     if ((uint32_t)i >= t->size)
         return -1;
-    const waot_abi_funcref *ref = t->elements[i];
-    return ref ? ((fake_fn_v_i)ref->code)(ref->ctx) : 0;
+    /* As call_indirect does: through the element's copies of the
+     * reference's fields, which every table write must keep in step. */
+    const waot_abi_table_element *e = &t->elements[i];
+    if (!e->ref)
+        return e->type_id == 0 && !e->code ? 0 : -2;
+    const waot_abi_funcref *ref = e->ref;
+    if (e->type_id != ref->type_id || e->code != ref->code || e->ctx != ref->ctx)
+        return -3;
+    return ((fake_fn_v_i)e->code)(e->ctx);
 }
 
 FAKE_WASM static int32_t bulk_t_size(waot_abi_context *ctx)

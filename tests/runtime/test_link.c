@@ -24,7 +24,7 @@ FAKE_WASM static int32_t ex_call_table(waot_abi_context *ctx, int32_t index)
     waot_abi_table *table = ctx->tables[0];
     if ((uint32_t)index >= table->size)
         ctx->runtime->trap(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
-    waot_abi_funcref *ref = table->elements[index];
+    waot_abi_funcref *ref = table->elements[index].ref;
     if (!ref)
         ctx->runtime->trap(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
     if (ref->type_id != ctx->type_ids[FAKE_T_V_I])
