@@ -22,9 +22,10 @@
  * Every access is built with alignment 1: the wasm alignment is only a
  * hint, and LLVM may assume any alignment it is told.
  *
- * memory.size reads the memory's size from the context; memory.grow and
- * the bulk operations call the runtime's entry points, which do their own
- * bounds checks and trap.
+ * memory.size reads the memory's size from the context; memory.copy and
+ * memory.fill check their ranges inline and become llvm.memmove and
+ * llvm.memset; memory.grow, memory.init and data.drop call the runtime's
+ * entry points, which do their own bounds checks and trap.
  */
 #include "lower.h"
 
@@ -177,6 +178,50 @@ static void memory_bulk(lower_func *f, size_t offset, const uint32_t *immediates
     memory_call_runtime(f, offset, f->lm->t_void, args, immediate_count + 3);
 }
 
+/* The host address of bytes [at, at + n) of memory `index` (i32 operands),
+ * after trapping if they are not all inside it.  The sum is done in 64
+ * bits, where it cannot wrap; n == 0 still needs `at` within the size. */
+static LLVMValueRef memory_checked_range(lower_func *f, uint32_t index, LLVMValueRef at,
+                                         LLVMValueRef n)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef start = LLVMBuildZExt(lm->b, at, lm->t_i64, "");
+    LLVMValueRef end = LLVMBuildNUWAdd(lm->b, start, LLVMBuildZExt(lm->b, n, lm->t_i64, ""), "");
+    LLVMValueRef size = lower_ctx_load(f, memory_record(f, index), offsetof(waot_abi_memory, size),
+                                       lm->t_i64, "bytes");
+    lower_trap_if(f, LLVMBuildICmp(lm->b, LLVMIntUGT, end, size, ""),
+                  WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    return lower_gep(f, memory_base(f, index), start, "range");
+}
+
+/* memory.copy is inline: both ranges are checked before a byte moves (the
+ * spec's order), then llvm.memmove does the copy, which LLVM expands for a
+ * small constant length and otherwise calls the C library's memmove. */
+static void memory_copy(lower_func *f, uint32_t dst_memory, uint32_t src_memory)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef n = lower_pop(f), src = lower_pop(f), dst = lower_pop(f);
+    LLVMValueRef to = memory_checked_range(f, dst_memory, dst, n);
+    LLVMValueRef from = memory_checked_range(f, src_memory, src, n);
+    LLVMTypeRef overloads[] = {lm->t_ptr, lm->t_ptr, lm->t_i64};
+    LLVMValueRef args[] = {to, from, LLVMBuildZExt(lm->b, n, lm->t_i64, ""),
+                           LLVMConstInt(LLVMInt1TypeInContext(lm->llvm), 0, false)};
+    lower_intrinsic(f, "llvm.memmove", overloads, 3, args, 4);
+}
+
+/* memory.fill, inline like memory.copy. */
+static void memory_fill(lower_func *f, uint32_t memory)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef n = lower_pop(f), value = lower_pop(f), dst = lower_pop(f);
+    LLVMValueRef to = memory_checked_range(f, memory, dst, n);
+    LLVMTypeRef overloads[] = {lm->t_ptr, lm->t_i64};
+    LLVMValueRef args[] = {to, LLVMBuildTrunc(lm->b, value, LLVMInt8TypeInContext(lm->llvm), ""),
+                           LLVMBuildZExt(lm->b, n, lm->t_i64, ""),
+                           LLVMConstInt(LLVMInt1TypeInContext(lm->llvm), 0, false)};
+    lower_intrinsic(f, "llvm.memset", overloads, 2, args, 4);
+}
+
 bool lower_memory(lower_func *f, const aot_instr *in)
 {
     lower_module *lm = f->lm;
@@ -203,15 +248,11 @@ bool lower_memory(lower_func *f, const aot_instr *in)
         memory_call_runtime(f, offsetof(waot_abi_runtime, data_drop), lm->t_void, args, 1);
         return true;
     }
-    case AOT_OP_MEMORY_COPY: {
-        /* memory_copy(ctx, dst_memory, src_memory, dst, src, n) */
-        uint32_t dst_and_src_memory[] = {in->imm.pair.first, in->imm.pair.second};
-        memory_bulk(f, offsetof(waot_abi_runtime, memory_copy), dst_and_src_memory, 2);
+    case AOT_OP_MEMORY_COPY:
+        memory_copy(f, in->imm.pair.first, in->imm.pair.second);
         return true;
-    }
     case AOT_OP_MEMORY_FILL:
-        /* memory_fill(ctx, memory, dst, value, n) */
-        memory_bulk(f, offsetof(waot_abi_runtime, memory_fill), &in->imm.index, 1);
+        memory_fill(f, in->imm.index);
         return true;
     default:
         break;

@@ -1,6 +1,7 @@
 /*
- * The runtime table (waot_abi_runtime): memory.grow, the bulk memory and
- * table instructions, the segment drops, table.grow, and trap.
+ * The runtime table (waot_abi_runtime): memory.grow, memory.init, the
+ * table instructions, the segment drops, table.grow, and trap.  (memory.copy
+ * and memory.fill are compiled inline, lower_memory.c.)
  *
  * Bounds follow the spec: every range is checked in 64 bits, a length of
  * zero still needs its start within bounds, and a failing operation writes
@@ -69,25 +70,6 @@ static void bulk_data_drop(waot_abi_context *ctx, uint32_t data)
     waot_rt_instance_of(ctx)->data_dropped[data] = true;
 }
 
-static void bulk_memory_copy(waot_abi_context *ctx, uint32_t dst_memory, uint32_t src_memory,
-                             uint32_t dst, uint32_t src, uint32_t n)
-{
-    const waot_abi_memory *to = ctx->memories[dst_memory];
-    const waot_abi_memory *from = ctx->memories[src_memory];
-    if (!waot_rt_memory_in_bounds(from, src, n) || !waot_rt_memory_in_bounds(to, dst, n))
-        waot_rt_trap(ctx, WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
-    memmove(to->base + dst, from->base + src, n);
-}
-
-static void bulk_memory_fill(waot_abi_context *ctx, uint32_t memory, uint32_t dst, uint32_t value,
-                             uint32_t n)
-{
-    const waot_abi_memory *m = ctx->memories[memory];
-    if (!waot_rt_memory_in_bounds(m, dst, n))
-        waot_rt_trap(ctx, WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
-    memset(m->base + dst, (int)(value & 0xff), n);
-}
-
 static void bulk_table_init(waot_abi_context *ctx, uint32_t table, uint32_t elem, uint32_t dst,
                             uint32_t src, uint32_t n)
 {
@@ -135,8 +117,6 @@ const waot_abi_runtime waot_rt_runtime = {
     .memory_grow = bulk_memory_grow,
     .memory_init = bulk_memory_init,
     .data_drop = bulk_data_drop,
-    .memory_copy = bulk_memory_copy,
-    .memory_fill = bulk_memory_fill,
     .table_init = bulk_table_init,
     .elem_drop = bulk_elem_drop,
     .table_copy = bulk_table_copy,

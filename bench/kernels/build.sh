@@ -7,8 +7,9 @@
 #   OUTDIR/NAME.native  clang-19 -O2 (+ -msse4.1 for blur_simd)
 # Kernel names are read from kernels.tsv (first column).  The two -m flags
 # are WebAssembly 2.0 features that LLVM 20 turns on by default and every
-# engine measured supports; without bulk memory, memcpy and memset are
-# wasi-libc's byte loops rather than memory.copy and memory.fill.
+# engine measured supports.  The wasm builds link bench/wasm-bulk-string.c,
+# whose memcpy, memmove and memset are memory.copy and memory.fill (see
+# there why).
 #
 # Needs: clang-19, wasi-libc and libclang-rt-19-dev-wasm32 (Debian/Ubuntu
 # packages) or a wasi-sdk style sysroot.  The WASI sysroot is taken from
@@ -49,7 +50,8 @@ while IFS=$'\t' read -r name _default _smoke _desc; do
         native_flags=(-msse4.1)
     fi
     "$cc" --target=wasm32-wasi --sysroot="$sysroot" -O2 -std=c17 \
-        "${wasm_flags[@]}" "${extra[@]}" -o "$out/$name.wasm" "$src" -lm
+        "${wasm_flags[@]}" "${extra[@]}" -o "$out/$name.wasm" "$src" \
+        "$here/../wasm-bulk-string.c" -lm
     "$cc" -O2 -std=c17 "${native_flags[@]}" "${extra[@]}" \
         -o "$out/$name.native" "$src" -lm
     echo "built $name"

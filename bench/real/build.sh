@@ -119,7 +119,8 @@ if [ ! -f "$WASI_SYSROOT/lib/wasm32-wasi/libc.a" ] && [ ! -f "$WASI_SYSROOT/lib/
 fi
 
 # Third-party code: its warnings are not ours to fix, so -w.
-# The WebAssembly 2.0 features LLVM 20 enables by default (see
+# The WebAssembly 2.0 features LLVM 20 enables by default, and
+# bench/wasm-bulk-string.c for memcpy, memmove and memset (see
 # bench/kernels/build.sh).
 WASM_CFLAGS=(--target=wasm32-wasi "--sysroot=$WASI_SYSROOT" -O2 -w -mbulk-memory
              -mnontrapping-fptoint)
@@ -132,7 +133,8 @@ NATIVE_CFLAGS=(-O2 -w)
 build_both() {
   local name=$1 flags=$2
   shift 2
-  log "$name: wasm";   "$CC" "${WASM_CFLAGS[@]}" $flags -o "$out/$name.wasm" "$@" "${WASM_LDFLAGS[@]}" -lm
+  log "$name: wasm";   "$CC" "${WASM_CFLAGS[@]}" $flags -o "$out/$name.wasm" "$@" \
+                          "$here/../wasm-bulk-string.c" "${WASM_LDFLAGS[@]}" -lm
   log "$name: native"; "$CC" "${NATIVE_CFLAGS[@]}" $flags -o "$out/$name.native" "$@" -lm
 }
 

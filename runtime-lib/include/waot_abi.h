@@ -166,10 +166,6 @@ typedef struct waot_abi_runtime {
     void (*memory_init)(struct waot_abi_context *ctx, uint32_t memory, uint32_t data,
                         uint32_t dst, uint32_t src, uint32_t n);
     void (*data_drop)(struct waot_abi_context *ctx, uint32_t data);
-    void (*memory_copy)(struct waot_abi_context *ctx, uint32_t dst_memory, uint32_t src_memory,
-                        uint32_t dst, uint32_t src, uint32_t n);
-    void (*memory_fill)(struct waot_abi_context *ctx, uint32_t memory, uint32_t dst,
-                        uint32_t value, uint32_t n);
     void (*table_init)(struct waot_abi_context *ctx, uint32_t table, uint32_t elem,
                        uint32_t dst, uint32_t src, uint32_t n);
     void (*elem_drop)(struct waot_abi_context *ctx, uint32_t elem);

@@ -8,7 +8,7 @@
 
 #include <criterion/criterion.h>
 
-enum { B_A, B_B, B_M_INIT, B_M_INIT_ACTIVE, B_D_DROP, B_M_COPY, B_M_FILL, B_T_INIT,
+enum { B_A, B_B, B_M_INIT, B_M_INIT_ACTIVE, B_D_DROP, B_T_INIT,
        B_T_INIT_DECLARED, B_E_DROP, B_T_COPY, B_T_COPY_ACROSS, B_T_GROW, B_T_FILL, B_LOAD8,
        B_T_GET, B_T_SIZE };
 
@@ -28,16 +28,6 @@ FAKE_WASM static void bulk_m_init_active(waot_abi_context *ctx, int32_t d, int32
 FAKE_WASM static void bulk_d_drop(waot_abi_context *ctx, int32_t segment)
 {
     ctx->runtime->data_drop(ctx, (uint32_t)segment);
-}
-
-FAKE_WASM static void bulk_m_copy(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
-{
-    ctx->runtime->memory_copy(ctx, 0, 0, (uint32_t)d, (uint32_t)s, (uint32_t)n);
-}
-
-FAKE_WASM static void bulk_m_fill(waot_abi_context *ctx, int32_t d, int32_t value, int32_t n)
-{
-    ctx->runtime->memory_fill(ctx, 0, (uint32_t)d, (uint32_t)value, (uint32_t)n);
 }
 
 FAKE_WASM static void bulk_t_init(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
@@ -109,8 +99,6 @@ static const waot_abi_func bulk_funcs[] = {
     [B_M_INIT] = {FAKE_T_III_V, 0, (void *)bulk_m_init, "m_init"},
     [B_M_INIT_ACTIVE] = {FAKE_T_III_V, 0, (void *)bulk_m_init_active, "m_init_active"},
     [B_D_DROP] = {FAKE_T_I_V, 0, (void *)bulk_d_drop, "d_drop"},
-    [B_M_COPY] = {FAKE_T_III_V, 0, (void *)bulk_m_copy, "m_copy"},
-    [B_M_FILL] = {FAKE_T_III_V, 0, (void *)bulk_m_fill, "m_fill"},
     [B_T_INIT] = {FAKE_T_III_V, 0, (void *)bulk_t_init, "t_init"},
     [B_T_INIT_DECLARED] = {FAKE_T_III_V, 0, (void *)bulk_t_init_declared, "t_init_declared"},
     [B_E_DROP] = {FAKE_T_I_V, 0, (void *)bulk_e_drop, "e_drop"},
@@ -125,8 +113,7 @@ static const waot_abi_func bulk_funcs[] = {
 #define BULK_EXPORT(index, name) {FAKE_NAME(name), WAOT_ABI_EXTERN_FUNC, index}
 static const waot_abi_export bulk_exports[] = {
     BULK_EXPORT(B_M_INIT, "m_init"), BULK_EXPORT(B_M_INIT_ACTIVE, "m_init_active"),
-    BULK_EXPORT(B_D_DROP, "d_drop"), BULK_EXPORT(B_M_COPY, "m_copy"),
-    BULK_EXPORT(B_M_FILL, "m_fill"), BULK_EXPORT(B_T_INIT, "t_init"),
+    BULK_EXPORT(B_D_DROP, "d_drop"), BULK_EXPORT(B_T_INIT, "t_init"),
     BULK_EXPORT(B_T_INIT_DECLARED, "t_init_declared"), BULK_EXPORT(B_E_DROP, "e_drop"),
     BULK_EXPORT(B_T_COPY, "t_copy"), BULK_EXPORT(B_T_COPY_ACROSS, "t_copy_across"),
     BULK_EXPORT(B_T_GROW, "t_grow"), BULK_EXPORT(B_T_FILL, "t_fill"),
@@ -237,30 +224,6 @@ Test(bulk, memory_init_and_data_drop)
     call1("d_drop", 0);
     cr_assert_eq(op3("m_init", 0, 0, 0), WAOT_TRAP_NONE);
     cr_assert_eq(op3("m_init", 0, 0, 1), OOB_MEMORY);
-}
-
-Test(bulk, memory_copy_and_fill)
-{
-    cr_assert_eq(op3("m_init", 100, 0, 6), WAOT_TRAP_NONE);
-    cr_assert_eq(op3("m_copy", 102, 100, 6), WAOT_TRAP_NONE);
-    expect_bytes(100, "ababcdef");
-    cr_assert_eq(op3("m_copy", 100, 102, 6), WAOT_TRAP_NONE);
-    expect_bytes(100, "abcdefef");
-    cr_assert_eq(op3("m_copy", 65536, 0, 0), WAOT_TRAP_NONE);
-    cr_assert_eq(op3("m_copy", 65537, 0, 0), OOB_MEMORY);
-    cr_assert_eq(op3("m_copy", 0, 65537, 0), OOB_MEMORY);
-    cr_assert_eq(op3("m_copy", 65535, 0, 2), OOB_MEMORY);
-    cr_assert_eq(op3("m_copy", 0, 0xffffffffu, 2), OOB_MEMORY);
-    expect_bytes(65535, "\0");
-
-    cr_assert_eq(op3("m_fill", 200, 0x141, 3), WAOT_TRAP_NONE);
-    expect_bytes(199, "\0");
-    expect_bytes(200, "AAA");
-    expect_bytes(203, "\0");
-    cr_assert_eq(op3("m_fill", 65536, 1, 0), WAOT_TRAP_NONE);
-    cr_assert_eq(op3("m_fill", 65537, 1, 0), OOB_MEMORY);
-    cr_assert_eq(op3("m_fill", 65000, 1, 1000), OOB_MEMORY);
-    expect_bytes(65000, "\0");
 }
 
 Test(bulk, table_init_and_elem_drop)
