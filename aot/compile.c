@@ -131,6 +131,8 @@ static uint64_t compile_code_size(const aot_module *m)
 /* How many partitions: two per thread, as long as each gets enough code,
  * since the cost of a byte of wasm varies from function to function: a
  * thread that finishes early takes another partition instead of waiting.
+ * Beyond one round of threads the count is a whole number of rounds: three
+ * partitions on two threads would leave one thread the last third alone.
  * Assembly and IR are for reading, and stay one file of one module. */
 static unsigned compile_partition_count(const aot_module *m, const aot_compile_options *o)
 {
@@ -139,6 +141,8 @@ static unsigned compile_partition_count(const aot_module *m, const aot_compile_o
     uint64_t count = compile_code_size(m) / compile_min_partition_bytes();
     uint32_t defined = m->func_count - m->imported_func_count;
     unsigned jobs = compile_jobs(o);
+    if (jobs > 1 && count > jobs)
+        count = (count + jobs - 1) / jobs * jobs;
     if (jobs > 1 && count > (uint64_t)jobs * COMPILE_PARTITIONS_PER_THREAD)
         count = (uint64_t)jobs * COMPILE_PARTITIONS_PER_THREAD;
     else if (jobs == 1)
