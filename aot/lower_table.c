@@ -1,13 +1,14 @@
 /*
  * Table instructions.  table.get/set are inline with their bounds check
  * (a set into a funcref table also writes the element's copies of the
- * reference's fields, which call_indirect reads); size reads the table; grow, fill, copy, init and elem.drop call the
- * runtime, which owns reallocation and the bulk bounds rules.  `elements`
- * and `size` are reloaded at every access because table.grow may change
- * them, except in a table whose maximum is its minimum (what wasm-ld
- * writes): it can never grow, so its size is a constant and its elements
- * never move.  That holds for an imported one too, whose actual limits
- * must lie within the declared ones.
+ * reference's fields, which call_indirect reads); size reads the table;
+ * grow, fill, copy, init and elem.drop call the runtime, which owns
+ * reallocation and the bulk bounds rules.  `elements` and `size` are
+ * reloaded at every access because table.grow may change them, except in
+ * a table whose maximum is its minimum (what wasm-ld writes): it can never
+ * grow, so its size is a constant and its elements never move (table 0's
+ * are then read straight from the context).  That holds for an imported
+ * one too, whose actual limits must lie within the declared ones.
  */
 #include "lower.h"
 
@@ -38,10 +39,14 @@ LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i)
 {
     lower_module *lm = f->lm;
     size_t at = offsetof(waot_abi_table, elements);
-    LLVMValueRef elements = table_is_fixed(f, index)
-                                ? lower_ctx_load_fixed(f, table_ptr(f, index), at, lm->t_ptr,
-                                                       "elements")
-                                : lower_ctx_load(f, table_ptr(f, index), at, lm->t_ptr, "elements");
+    LLVMValueRef elements;
+    if (!table_is_fixed(f, index))
+        elements = lower_ctx_load(f, table_ptr(f, index), at, lm->t_ptr, "elements");
+    else if (index == 0)
+        elements = lower_ctx_load_fixed(f, f->ctx, offsetof(waot_abi_context, table0_elements),
+                                        lm->t_ptr, "elements");
+    else
+        elements = lower_ctx_load_fixed(f, table_ptr(f, index), at, lm->t_ptr, "elements");
     LLVMValueRef offset = LLVMBuildMul(lm->b, LLVMBuildZExt(lm->b, i, lm->t_i64, ""),
                                        lower_const_i64(f, sizeof(waot_abi_table_element)), "");
     return lower_gep(f, elements, offset, "element");

@@ -163,6 +163,7 @@ static waot_status instantiate_create(waot_instance *instance, waot_error *err)
     }
     instance->ctx.runtime = &waot_rt_runtime;
     instance->ctx.memory0_base = d->memory_count ? instance->memories[0]->base : NULL;
+    instance->ctx.table0_elements = d->table_count ? instance->tables[0]->elements : NULL;
     return WAOT_OK;
 }
 

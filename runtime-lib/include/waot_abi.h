@@ -189,6 +189,10 @@ typedef struct waot_abi_context {
      * so a chain of instances on one thread shares the thread's limit. */
     uintptr_t stack_limit;
     uint8_t *memory0_base;            /* memories[0]->base, cached: loads and stores use it */
+    /* tables[0]->elements as instantiated.  Compiled code uses it only for a
+     * table 0 whose declared maximum is its minimum: one that can never
+     * grow, so its elements never move (call_indirect saves two loads). */
+    waot_abi_table_element *table0_elements;
     const waot_abi_runtime *runtime;  /* the entry points above */
     waot_abi_memory **memories;       /* memory index -> memory (imported ones are shared) */
     waot_abi_table **tables;          /* table index -> table */
