@@ -103,8 +103,15 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
 
     lm->func_types = calloc(m->type_count ? m->type_count : 1, sizeof *lm->func_types);
     lm->funcs = calloc(m->func_count ? m->func_count : 1, sizeof *lm->funcs);
-    if (!lm->func_types || !lm->funcs)
+    lm->global_private =
+        calloc(m->global_count ? m->global_count : 1, sizeof *lm->global_private);
+    if (!lm->func_types || !lm->funcs || !lm->global_private)
         return aot_fail(err, AOT_ERR_NOMEM, 0, "out of memory");
+    for (uint32_t i = 0; i < m->global_count; i++)
+        lm->global_private[i] = !m->globals[i].imported;
+    for (uint32_t i = 0; i < m->export_count; i++)
+        if (m->exports[i].kind == AOT_EXTERN_GLOBAL)
+            lm->global_private[m->exports[i].index] = false;
     for (uint32_t i = 0; i < m->type_count; i++)
         lm->func_types[i] = lower_function_type(lm, &m->types[i]);
     for (uint32_t i = m->imported_func_count; i < m->func_count; i++) {
@@ -142,8 +149,10 @@ void lower_dispose_module(lower_module *lm)
         LLVMDisposeBuilder(lm->b);
     free(lm->func_types);
     free(lm->funcs);
+    free(lm->global_private);
     lm->b = NULL;
     lm->func_types = NULL;
+    lm->global_private = NULL;
     lm->funcs = NULL;
 }
 

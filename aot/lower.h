@@ -41,6 +41,8 @@ typedef struct lower_module {
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr, t_intptr;
     LLVMTypeRef *func_types;   /* per type index: results (ptr ctx, params...) */
     LLVMValueRef *funcs;       /* per function index: the LLVM function; NULL for imports */
+    bool *global_private;      /* per global index: defined and not exported, so its cell
+                                * is ctx->private_globals[index] (waot_abi.h) */
     LLVMTypeRef trap_fn_type;  /* void (ptr, i32), noreturn */
     unsigned kind_cold, kind_noreturn, kind_nounwind, kind_dereferenceable;
     unsigned md_invariant_load, md_dereferenceable; /* metadata kinds */

@@ -1,12 +1,19 @@
 /*
  * Locals and globals.  Locals are allocas (SROA makes them registers);
- * globals are cells reached through ctx->globals, so an imported global and
- * a defined one are read the same way.
+ * globals are cells: a global only this instance sees (defined, not
+ * exported, like the stack pointer wasm-ld makes) lives in the context
+ * itself, one load away; the others are reached through ctx->globals, so
+ * an imported global and an exported one are read the same way.
  */
 #include "lower.h"
 
 static LLVMValueRef variable_global_cell(lower_func *f, uint32_t index)
 {
+    if (f->lm->global_private[index])
+        return lower_gep_const(f, f->ctx,
+                               offsetof(waot_abi_context, private_globals) +
+                                   (uint64_t)index * sizeof(waot_abi_global),
+                               "private_global");
     LLVMValueRef globals = lower_ctx_load_pointer(f, f->ctx, offsetof(waot_abi_context, globals),
                                                   (uint64_t)f->lm->m->global_count * sizeof(void *),
                                                   "globals");

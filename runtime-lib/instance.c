@@ -18,7 +18,8 @@
 waot_status waot_rt_instance_alloc(waot_module *module, waot_instance **out, waot_error *err)
 {
     const waot_abi_module *d = module->descriptor;
-    waot_instance *instance = calloc(1, sizeof *instance);
+    waot_instance *instance = calloc(1, sizeof *instance + (size_t)module->private_global_cells *
+                                                               sizeof(waot_abi_global));
     if (!instance)
         return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory allocating an instance");
     atomic_init(&instance->refs, 1);
@@ -72,7 +73,7 @@ void waot_rt_instance_release(waot_instance *instance)
             waot_rt_table_release(waot_rt_table_of(instance->tables[i]));
     }
     for (uint32_t i = 0; instance->globals && i < d->global_count; i++) {
-        if (instance->globals[i])
+        if (instance->globals[i] && !instance->module->global_private[i])
             waot_rt_global_release(waot_rt_global_of(instance->globals[i]));
     }
     for (uint32_t i = 0; instance->exporters && i < instance->exporter_count; i++)

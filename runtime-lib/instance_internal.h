@@ -18,7 +18,6 @@ struct waot_instance {
      * instance that imported one of its functions. */
     atomic_uint refs;
     waot_module *module;               /* retained */
-    waot_abi_context ctx;              /* ctx.instance points back here */
 
     /* The arrays ctx points into, with one reference on each object. */
     waot_abi_memory **memories;
@@ -36,6 +35,9 @@ struct waot_instance {
     bool *data_dropped;
 
     waot_instance *next_orphan;        /* see instantiate.c */
+
+    /* Last: its private_globals run on past the struct (instance.c). */
+    waot_abi_context ctx;              /* ctx.instance points back here */
 };
 
 static inline waot_instance *waot_rt_instance_of(waot_abi_context *ctx)

@@ -146,6 +146,10 @@ static waot_status instantiate_create(waot_instance *instance, waot_error *err)
         const waot_abi_global_type *g = &d->globals[i];
         if (g->imported)
             continue;
+        if (instance->module->global_private[i]) {
+            instance->globals[i] = &instance->ctx.private_globals[i];
+            continue;
+        }
         waot_rt_global *global = waot_rt_global_new(g->type, g->is_mutable);
         if (!global)
             return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory allocating globals");

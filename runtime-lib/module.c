@@ -29,8 +29,18 @@ waot_status waot_rt_module_new(const waot_abi_module *descriptor, void *library,
     waot_module *module = calloc(1, sizeof *module);
     uint32_t *type_ids = calloc(descriptor->type_count ? descriptor->type_count : 1,
                                 sizeof *type_ids);
-    if (!module || !type_ids)
+    bool *global_private = calloc(descriptor->global_count ? descriptor->global_count : 1,
+                                  sizeof *global_private);
+    if (!module || !type_ids || !global_private)
         goto nomem;
+    for (uint32_t i = 0; i < descriptor->global_count; i++)
+        global_private[i] = !descriptor->globals[i].imported;
+    for (uint32_t i = 0; i < descriptor->export_count; i++)
+        if (descriptor->exports[i].kind == WAOT_ABI_EXTERN_GLOBAL)
+            global_private[descriptor->exports[i].index] = false;
+    for (uint32_t i = 0; i < descriptor->global_count; i++)
+        if (global_private[i])
+            module->private_global_cells = i + 1;
     for (uint32_t i = 0; i < descriptor->type_count; i++) {
         const waot_abi_functype *t = &descriptor->types[i];
         if (!waot_rt_type_intern(t->types, t->param_count, t->result_count, &type_ids[i]))
@@ -38,6 +48,7 @@ waot_status waot_rt_module_new(const waot_abi_module *descriptor, void *library,
     }
     module->descriptor = descriptor;
     module->type_ids = type_ids;
+    module->global_private = global_private;
     module->library = library;
     module->code_ranges = code_ranges;
     module->code_range_count = code_range_count;
@@ -47,6 +58,7 @@ waot_status waot_rt_module_new(const waot_abi_module *descriptor, void *library,
 nomem:
     free(module);
     free(type_ids);
+    free(global_private);
     module_unmap(library, code_ranges, code_range_count);
     return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory creating a module");
 }
@@ -73,6 +85,7 @@ void waot_rt_module_release(waot_module *module)
         return;
     module_unmap(module->library, module->code_ranges, module->code_range_count);
     free(module->type_ids);
+    free(module->global_private);
     free(module);
 }
 

@@ -20,6 +20,9 @@ typedef struct waot_rt_code_range {
 struct waot_module {
     const waot_abi_module *descriptor;
     uint32_t *type_ids;               /* type index -> canonical type id */
+    bool *global_private;             /* global index -> defined and not exported, so its
+                                       * cell is ctx.private_globals[index] (waot_abi.h) */
+    uint32_t private_global_cells;    /* one past the last private global */
     void *library;                    /* the dlopen handle; NULL for a linked-in descriptor */
     waot_rt_code_range *code_ranges;  /* executable segments registered as wasm code */
     uint32_t code_range_count;

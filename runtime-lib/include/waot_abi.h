@@ -200,6 +200,13 @@ typedef struct waot_abi_context {
     waot_abi_funcref *funcs;          /* function index -> reference; imports are bound here */
     const uint32_t *type_ids;         /* type index -> canonical type id */
     void *instance;                   /* the runtime's own instance record (opaque here) */
+    /* The cells of the globals the module defines and does not export, at
+     * their global index (the other slots are unused and need no room past
+     * the last private one): compiled code reaches them at a constant offset
+     * from ctx instead of through a cell pointer.  A global that other
+     * instances or the host can see has a cell of its own, and ctx->globals
+     * points at each global's cell either way. */
+    waot_abi_global private_globals[];
 } waot_abi_context;
 
 /* ---- The module descriptor ---- */
