@@ -140,6 +140,9 @@ bool lower_keep_unused_loads(lower_func *f);
  * (unchecked) (lower_table.c). */
 LLVMValueRef lower_table_size(lower_func *f, uint32_t index);
 LLVMValueRef lower_table_slot(lower_func *f, uint32_t index, LLVMValueRef i);
+/* The address of `field` of the element at `slot`. */
+#define lower_element_field(f, slot, field)                                                    \
+    lower_gep_const(f, slot, offsetof(waot_abi_table_element, field), #field)
 
 /* Ends the current block with a branch to `rare` when `cond` holds (marked
  * unlikely), to `usual` otherwise. */

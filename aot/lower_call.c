@@ -80,9 +80,6 @@ static bool call_import(lower_func *f, uint32_t func_index, uint32_t type_index)
     return call_other_ctx(f, type_index, code, callee_ctx);
 }
 
-#define element_field(f, slot, field)                                                          \
-    lower_gep_const(f, slot, offsetof(waot_abi_table_element, field), #field)
-
 static bool call_indirect(lower_func *f, const aot_instr *in)
 {
     lower_module *lm = f->lm;
@@ -103,22 +100,24 @@ static bool call_indirect(lower_func *f, const aot_instr *in)
                                                    "type_ids");
     LLVMValueRef expected = lower_ctx_load_fixed(
         f, type_ids, (size_t)type_index * sizeof(uint32_t), lm->t_i32, "expected_type");
-    LLVMValueRef actual = LLVMBuildLoad2(lm->b, lm->t_i32, element_field(f, slot, type_id),
-                                         "actual_type");
+    LLVMValueRef actual =
+        LLVMBuildLoad2(lm->b, lm->t_i32, lower_element_field(f, slot, type_id), "actual_type");
     LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "bad_callee");
     LLVMBasicBlockRef good = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "callee_ok");
     lower_branch_unlikely(f, LLVMBuildICmp(lm->b, LLVMIntNE, expected, actual, ""), bad, good);
     /* Which trap: a null element cannot be called at all. */
     LLVMPositionBuilderAtEnd(lm->b, bad);
-    LLVMValueRef ref = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, ref), "ref");
+    LLVMValueRef ref =
+        LLVMBuildLoad2(lm->b, lm->t_ptr, lower_element_field(f, slot, ref), "ref");
     lower_trap_element_if(f, LLVMBuildIsNull(lm->b, ref, ""), WAOT_TRAP_UNINITIALIZED_ELEMENT,
                           index);
     lower_trap(f, WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
 
     LLVMPositionBuilderAtEnd(lm->b, good);
-    LLVMValueRef code = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, code), "code");
-    LLVMValueRef callee_ctx = LLVMBuildLoad2(lm->b, lm->t_ptr, element_field(f, slot, ctx),
-                                             "callee_ctx");
+    LLVMValueRef code =
+        LLVMBuildLoad2(lm->b, lm->t_ptr, lower_element_field(f, slot, code), "code");
+    LLVMValueRef callee_ctx =
+        LLVMBuildLoad2(lm->b, lm->t_ptr, lower_element_field(f, slot, ctx), "callee_ctx");
     return call_other_ctx(f, type_index, code, callee_ctx);
 }
 

@@ -62,9 +62,6 @@ static LLVMValueRef table_element(lower_func *f, uint32_t index, LLVMValueRef i)
     return lower_table_slot(f, index, i);
 }
 
-#define table_field(f, slot, field)                                                            \
-    lower_gep_const(f, slot, offsetof(waot_abi_table_element, field), #field)
-
 /* A funcref whose fields are those of a null element (waot_abi.h). */
 static LLVMValueRef table_null_funcref(lower_module *lm)
 {
@@ -87,7 +84,7 @@ static LLVMValueRef table_null_funcref(lower_module *lm)
 static void table_set(lower_func *f, uint32_t index, LLVMValueRef slot, LLVMValueRef value)
 {
     lower_module *lm = f->lm;
-    LLVMBuildStore(lm->b, value, table_field(f, slot, ref));
+    LLVMBuildStore(lm->b, value, lower_element_field(f, slot, ref));
     if (lm->m->tables[index].type.elem_type != AOT_VT_FUNCREF)
         return;
     LLVMValueRef from = LLVMBuildSelect(lm->b, LLVMBuildIsNull(lm->b, value, ""),
@@ -95,15 +92,15 @@ static void table_set(lower_func *f, uint32_t index, LLVMValueRef slot, LLVMValu
     LLVMBuildStore(lm->b,
                    lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, type_id), lm->t_i32,
                                         "type_id"),
-                   table_field(f, slot, type_id));
+                   lower_element_field(f, slot, type_id));
     LLVMBuildStore(lm->b,
                    lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, code), lm->t_ptr,
                                         "code"),
-                   table_field(f, slot, code));
+                   lower_element_field(f, slot, code));
     LLVMBuildStore(lm->b,
                    lower_ctx_load_fixed(f, from, offsetof(waot_abi_funcref, ctx), lm->t_ptr,
                                         "ctx"),
-                   table_field(f, slot, ctx));
+                   lower_element_field(f, slot, ctx));
 }
 
 /* Calls runtime entry `offset` with (ctx, immediates..., popped operands...). */
@@ -140,7 +137,8 @@ bool lower_table(lower_func *f, const aot_instr *in)
     case AOT_OP_TABLE_GET: {
         LLVMValueRef i = lower_pop(f);
         LLVMValueRef slot = table_element(f, in->imm.index, i);
-        lower_push(f, LLVMBuildLoad2(lm->b, ptr, table_field(f, slot, ref), "ref"));
+        lower_push(f,
+                   LLVMBuildLoad2(lm->b, ptr, lower_element_field(f, slot, ref), "ref"));
         return true;
     }
     case AOT_OP_TABLE_SET: {
