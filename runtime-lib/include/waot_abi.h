@@ -209,6 +209,14 @@ typedef struct waot_abi_context {
     waot_abi_global private_globals[];
 } waot_abi_context;
 
+/* What compiled code does before calling through a waot_abi_funcref: the
+ * callee's ctx, a context or a host closure, gets the caller's stack limit
+ * in the first field both have. */
+static inline void waot_abi_pass_stack_limit(void *callee_ctx, uintptr_t stack_limit)
+{
+    *(uintptr_t *)callee_ctx = stack_limit;
+}
+
 /* ---- The module descriptor ---- */
 
 typedef struct waot_abi_name {

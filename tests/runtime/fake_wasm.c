@@ -146,7 +146,7 @@ FAKE_WASM int32_t fake_call_ref_i_i(waot_abi_context *ctx, const waot_abi_funcre
 {
     /* What compiled code does before calling through a reference; a host
      * closure has its stack_limit at the same offset, so this is safe. */
-    ((waot_abi_context *)ref->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(ref->ctx, ctx->stack_limit);
     return ((fake_fn_i_i)ref->code)(ref->ctx, a);
 }
 

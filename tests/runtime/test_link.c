@@ -29,7 +29,7 @@ FAKE_WASM static int32_t ex_call_table(waot_abi_context *ctx, int32_t index)
         ctx->runtime->trap(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
     if (ref->type_id != ctx->type_ids[FAKE_T_V_I])
         ctx->runtime->trap(ctx, WAOT_TRAP_INDIRECT_TYPE_MISMATCH);
-    ((waot_abi_context *)ref->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(ref->ctx, ctx->stack_limit);
     return ((fake_fn_v_i)ref->code)(ref->ctx);
 }
 
@@ -88,14 +88,14 @@ enum { IM_SEVEN, IM_ADD, IM_EIGHT, IM_ADD_VIA_HOST, IM_SET_G };
 FAKE_WASM static int32_t im_eight(waot_abi_context *ctx)
 {
     const waot_abi_funcref *seven = &ctx->funcs[IM_SEVEN];
-    ((waot_abi_context *)seven->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(seven->ctx, ctx->stack_limit);
     return ((fake_fn_v_i)seven->code)(seven->ctx) + 1;
 }
 
 FAKE_WASM static int32_t im_add_via_host(waot_abi_context *ctx, int32_t a, int32_t b)
 {
     const waot_abi_funcref *add = &ctx->funcs[IM_ADD];
-    ((waot_abi_context *)add->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(add->ctx, ctx->stack_limit);
     return ((fake_fn_ii_i)add->code)(add->ctx, a, b);
 }
 

@@ -77,7 +77,7 @@ FAKE_WASM static void obj_nothing(waot_abi_context *ctx)
 FAKE_WASM static int32_t obj_call_peek(waot_abi_context *ctx, int32_t addr)
 {
     const waot_abi_funcref *peek = &ctx->funcs[OBJ_PEEK];
-    ((waot_abi_context *)peek->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(peek->ctx, ctx->stack_limit);
     return ((fake_fn_i_i)peek->code)(peek->ctx, addr);
 }
 

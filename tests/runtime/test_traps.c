@@ -57,7 +57,7 @@ FAKE_WASM static int32_t trap_recurse(waot_abi_context *ctx, int32_t depth)
         ctx->runtime->trap(ctx, WAOT_TRAP_STACK_EXHAUSTED);
     trap_depth_reached = depth;
     const waot_abi_funcref *self = &ctx->funcs[F_RECURSE];
-    ((waot_abi_context *)self->ctx)->stack_limit = ctx->stack_limit;
+    waot_abi_pass_stack_limit(self->ctx, ctx->stack_limit);
     return ((fake_fn_i_i)self->code)(self->ctx, depth + 1) + 1;
 }
 
