@@ -424,7 +424,11 @@ def write_report(out, workloads, engines, times, failures, compile_rows, rounds,
              "Whole-process wall time of each engine as a ratio to the native build "
              "(clang-19 -O2), median of %d interleaved rounds; lower is better.  "
              "Each cell: median (min-max).  "
-             "Below the table: the geometric mean over the workloads." % rounds, "",
+             "Below the table: the geometric mean over the workloads.  "
+             "The wasm modules are built with clang-19 -O2 -mbulk-memory "
+             "-mnontrapping-fptoint, memcpy/memmove/memset being memory.copy and "
+             "memory.fill (bench/wasm-bulk-string.c); every engine runs the same "
+             "module." % rounds, "",
              "![ratios to native](chart.svg)", "",
              "| workload | native (s) | " + " | ".join(engines[1:]) + " |",
              "|---|---:|" + "---:|" * (len(engines) - 1)]
