@@ -33,6 +33,8 @@ struct waot_instance {
     void ***elem_refs;                 /* each segment's references, evaluated */
     uint32_t *elem_sizes;              /* 0 once dropped */
     bool *data_dropped;
+    bool memory0_imaged;               /* memory 0 began as the module's image: the active
+                                        * data segments are in it already */
 
     waot_instance *next_orphan;        /* see instantiate.c */
 

@@ -129,6 +129,12 @@ static waot_status instantiate_create(waot_instance *instance, waot_error *err)
         if (status != WAOT_OK)
             return status;
         instance->memories[i] = &memory->abi;
+        uint64_t image_bytes;
+        int image = i == 0 ? waot_rt_memory_image_for(&instance->module->image, d, &image_bytes)
+                           : -1;
+        if (image >= 0 &&
+            !waot_rt_memory_map_image(memory, image, image_bytes, &instance->memory0_imaged))
+            return waot_rt_fail(err, WAOT_ERROR_NOMEM, "cannot map the initial memory image");
     }
     for (uint32_t i = 0; i < d->table_count; i++) {
         const waot_abi_table_type *t = &d->tables[i];
@@ -233,6 +239,11 @@ static waot_abi_trap instantiate_segments(waot_instance *instance, bool *escaped
         const waot_abi_data *s = &d->datas[i];
         if (s->mode != WAOT_ABI_SEGMENT_ACTIVE)
             continue;
+        /* An image holds every active segment, and none of them traps. */
+        if (instance->memory0_imaged) {
+            instance->data_dropped[i] = true;
+            continue;
+        }
         uint32_t offset = (uint32_t)instantiate_eval(instance, &s->offset).i32;
         waot_abi_trap trap = waot_rt_bulk_memory_init(instance, s->memory_index, i, offset, 0,
                                                       s->size);

@@ -49,6 +49,7 @@ waot_status waot_rt_module_new(const waot_abi_module *descriptor, void *library,
     module->descriptor = descriptor;
     module->type_ids = type_ids;
     module->global_private = global_private;
+    module->image = (waot_rt_memory_image)WAOT_RT_MEMORY_IMAGE_INIT;
     module->library = library;
     module->code_ranges = code_ranges;
     module->code_range_count = code_range_count;
@@ -86,6 +87,7 @@ void waot_rt_module_release(waot_module *module)
     module_unmap(module->library, module->code_ranges, module->code_range_count);
     free(module->type_ids);
     free(module->global_private);
+    waot_rt_memory_image_dispose(&module->image);
     free(module);
 }
 

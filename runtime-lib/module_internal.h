@@ -7,6 +7,7 @@
 #ifndef WAOT_MODULE_INTERNAL_H
 #define WAOT_MODULE_INTERNAL_H
 
+#include "memory_image_internal.h"
 #include "waot.h"
 
 #include <stdatomic.h>
@@ -23,6 +24,7 @@ struct waot_module {
     bool *global_private;             /* global index -> defined and not exported, so its
                                        * cell is ctx.private_globals[index] (waot_abi.h) */
     uint32_t private_global_cells;    /* one past the last private global */
+    waot_rt_memory_image image;       /* memory 0's copy-on-write image, once it pays */
     void *library;                    /* the dlopen handle; NULL for a linked-in descriptor */
     waot_rt_code_range *code_ranges;  /* executable segments registered as wasm code */
     uint32_t code_range_count;

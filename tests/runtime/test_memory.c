@@ -9,6 +9,7 @@
 
 #include "address_ranges_internal.h"
 #include "config_internal.h"
+#include "instance_internal.h"
 #include "memory_internal.h"
 #include "module_internal.h"
 
@@ -203,4 +204,86 @@ Test(memory, base_never_moves)
     cr_assert_eq(memory->abi.size, 8 * 65536);
     base[8 * 65536 - 1] = 1;
     waot_rt_memory_release(memory);
+}
+
+/* ---- Copy-on-write images of the initial memory ---- */
+
+/* Two active segments of 96 KiB each (enough for an image), overlapping by
+ * 32 KiB, where the later one's bytes must win, in a 3-page memory. */
+#define IMG_SEGMENT_BYTES (96 << 10)
+static uint8_t img_first[IMG_SEGMENT_BYTES], img_second[IMG_SEGMENT_BYTES];
+static const waot_abi_data img_datas[] = {
+    {WAOT_ABI_SEGMENT_ACTIVE, 0, IMG_SEGMENT_BYTES,
+     {WAOT_ABI_CONST_VALUE, WAOT_ABI_I32, 0, {.i32 = 16}}, img_first},
+    {WAOT_ABI_SEGMENT_ACTIVE, 0, IMG_SEGMENT_BYTES,
+     {WAOT_ABI_CONST_VALUE, WAOT_ABI_I32, 0, {.i32 = 16 + (64 << 10)}}, img_second},
+};
+static const waot_abi_module img_module = {
+    FAKE_MODULE_HEADER, .func_count = FAKE_COUNT(mem_funcs), .funcs = mem_funcs,
+    .memory_count = 1, .memories = mem_3_to_4, .export_count = FAKE_COUNT(mem_exports),
+    .exports = mem_exports, .data_count = FAKE_COUNT(img_datas), .datas = img_datas,
+};
+
+/* What the segments, applied in order, leave at `addr`. */
+static int32_t img_expected(uint32_t addr)
+{
+    uint8_t bytes[4];
+    for (uint32_t k = 0; k < 4; k++) {
+        uint32_t a = addr + k;
+        uint32_t second = 16 + (64 << 10);
+        bytes[k] = a >= second && a < second + IMG_SEGMENT_BYTES ? img_second[a - second]
+                   : a >= 16 && a < 16 + IMG_SEGMENT_BYTES   ? img_first[a - 16]
+                                                              : 0;
+    }
+    return (int32_t)((uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+                     (uint32_t)bytes[3] << 24);
+}
+
+static void img_expect_initial(waot_instance *instance)
+{
+    for (uint32_t addr = 0; addr + 4 <= 3 * 65536; addr += 4093)
+        cr_assert_eq(call1(instance, "load", (int32_t)addr), img_expected(addr),
+                     "wrong initial contents at 0x%x", addr);
+    cr_assert_eq(call1(instance, "load", 3 * 65536 - 4), 0);
+}
+
+Test(memory, instances_after_the_first_start_from_a_shared_image)
+{
+    for (uint32_t i = 0; i < IMG_SEGMENT_BYTES; i++) {
+        img_first[i] = (uint8_t)(i * 7 + 1);
+        img_second[i] = (uint8_t)(i * 13 + 5);
+    }
+    fake_register_wasm_code();
+    waot_module *module = fake_module(&img_module);
+    waot_instance *first = fake_instance(module, NULL);
+    waot_instance *second = fake_instance(module, NULL);
+    waot_instance *third = fake_instance(module, NULL);
+    cr_assert_not(first->memory0_imaged, "a module instantiated once copies its segments");
+    cr_assert(second->memory0_imaged);
+    cr_assert(third->memory0_imaged);
+    img_expect_initial(first);
+    img_expect_initial(second);
+    img_expect_initial(third);
+
+    /* A write stays in its instance: the image and the others keep theirs. */
+    store(second, 20, 0x0badf00d);
+    store(second, 2 * 65536, 0x12345678);
+    cr_assert_eq(call1(second, "load", 20), 0x0badf00d);
+    cr_assert_eq(call1(third, "load", 20), img_expected(20));
+    cr_assert_eq(call1(third, "load", 2 * 65536), img_expected(2 * 65536));
+    waot_instance *fourth = fake_instance(module, NULL);
+    img_expect_initial(fourth);
+
+    /* Past the image the memory is ordinary: it grows with zeroed pages. */
+    cr_assert_eq(call1(third, "grow", 1), 3);
+    cr_assert_eq(call1(third, "load", 3 * 65536), 0);
+    store(third, 4 * 65536 - 4, -1);
+    cr_assert_eq(call1(third, "load", 4 * 65536 - 4), -1);
+    expect_out_of_bounds(third, "load", 4 * 65536);
+
+    waot_instance_free(first);
+    waot_instance_free(second);
+    waot_instance_free(third);
+    waot_instance_free(fourth);
+    waot_module_free(module);
 }
