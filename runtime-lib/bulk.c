@@ -39,8 +39,9 @@ waot_abi_trap waot_rt_bulk_table_init(waot_instance *instance, uint32_t table, u
     if ((uint64_t)src + n > size || !waot_rt_table_in_bounds(t, dst, n))
         return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
     uint32_t elem_type = waot_rt_table_of(t)->elem_type;
+    void *const *refs = instance->elem_refs[elem] + src;
     for (uint32_t i = 0; i < n; i++)
-        t->elements[dst + i] = waot_abi_table_element_of(elem_type, instance->elem_refs[elem][src + i]);
+        t->elements[dst + i] = waot_abi_table_element_of(elem_type, refs[i]);
     return WAOT_TRAP_NONE;
 }
 
