@@ -1,6 +1,7 @@
 /*
- * Process-wide settings (waot_configure).  They are read when memories are
- * created and grown and when a thread first enters wasm code; the API asks
+ * Process-wide settings (waot_configure).  They are read when memories,
+ * tables and instances are created, when memories and tables grow, and when
+ * a thread first enters wasm code; the API asks
  * for them to be set before anything is loaded, so they are plain statics.
  */
 #include "config_internal.h"
@@ -34,4 +35,15 @@ size_t waot_rt_config_max_stack_bytes(void)
 {
     return config_current.max_stack_bytes ? config_current.max_stack_bytes
                                           : CONFIG_DEFAULT_STACK_BYTES;
+}
+
+uint32_t waot_rt_config_max_table_elements(void)
+{
+    return config_current.max_table_elements ? config_current.max_table_elements
+                                             : WAOT_RT_DEFAULT_MAX_TABLE_ELEMENTS;
+}
+
+uint32_t waot_rt_config_max_instances(void)
+{
+    return config_current.max_instances;
 }

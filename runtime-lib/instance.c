@@ -10,18 +10,41 @@
  */
 #include "instance_internal.h"
 
+#include "config_internal.h"
 #include "error_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Instance records allocated and not yet freed, for waot_config's cap. */
+static atomic_uint instance_records_alive;
+
+/* Counts one more instance record, unless the cap is reached. */
+static bool instance_count_one_more(void)
+{
+    uint32_t cap = waot_rt_config_max_instances();
+    unsigned alive = atomic_load_explicit(&instance_records_alive, memory_order_relaxed);
+    do {
+        if (cap && alive >= cap)
+            return false;
+    } while (!atomic_compare_exchange_weak_explicit(&instance_records_alive, &alive, alive + 1,
+                                                    memory_order_relaxed,
+                                                    memory_order_relaxed));
+    return true;
+}
+
 waot_status waot_rt_instance_alloc(waot_module *module, waot_instance **out, waot_error *err)
 {
     const waot_abi_module *d = module->descriptor;
+    if (!instance_count_one_more())
+        return waot_rt_fail(err, WAOT_ERROR_NOMEM, "the limit of %u live instances is reached",
+                            waot_rt_config_max_instances());
     waot_instance *instance = calloc(1, sizeof *instance + (size_t)module->private_global_cells *
                                                                sizeof(waot_abi_global));
-    if (!instance)
+    if (!instance) {
+        atomic_fetch_sub_explicit(&instance_records_alive, 1, memory_order_relaxed);
         return waot_rt_fail(err, WAOT_ERROR_NOMEM, "out of memory allocating an instance");
+    }
     atomic_init(&instance->refs, 1);
     waot_rt_module_retain(module);
     instance->module = module;
@@ -92,6 +115,7 @@ void waot_rt_instance_release(waot_instance *instance)
     free(instance->data_dropped);
     waot_rt_module_release(instance->module);
     free(instance);
+    atomic_fetch_sub_explicit(&instance_records_alive, 1, memory_order_relaxed);
 }
 
 void waot_instance_free(waot_instance *instance)

@@ -5,6 +5,7 @@
  */
 #include "table_internal.h"
 
+#include "config_internal.h"
 #include "error_internal.h"
 
 #include <stdlib.h>
@@ -12,10 +13,10 @@
 waot_status waot_rt_table_new(uint32_t elem_type, uint32_t min, uint32_t max, bool has_max,
                               waot_rt_table **out, waot_error *err)
 {
-    if (min > WAOT_RT_TABLE_MAX_ELEMENTS)
+    uint32_t limit = waot_rt_config_max_table_elements();
+    if (min > limit)
         return waot_rt_fail(err, WAOT_ERROR_NOMEM,
-                            "table of %u elements exceeds the limit of %u elements", min,
-                            WAOT_RT_TABLE_MAX_ELEMENTS);
+                            "table of %u elements exceeds the limit of %u elements", min, limit);
     waot_rt_table *table = calloc(1, sizeof *table);
     /* Zeroed elements are null ones. */
     waot_abi_table_element *elements = min ? calloc(min, sizeof *elements) : NULL;
@@ -51,8 +52,8 @@ void waot_rt_table_release(waot_rt_table *table)
 int32_t waot_rt_table_grow(waot_rt_table *table, uint32_t delta, void *init)
 {
     uint32_t old_size = table->abi.size;
-    uint32_t max = table->abi.max < WAOT_RT_TABLE_MAX_ELEMENTS ? table->abi.max
-                                                                : WAOT_RT_TABLE_MAX_ELEMENTS;
+    uint32_t limit = waot_rt_config_max_table_elements();
+    uint32_t max = table->abi.max < limit ? table->abi.max : limit;
     if (old_size > max || delta > max - old_size)
         return -1;
     if (delta == 0)

@@ -12,11 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The runtime's own cap on a table's size, whatever its declared maximum:
- * beyond it table.grow fails (returns -1) and instantiation runs out of
- * memory.  Ten million entries is what browsers allow. */
-#define WAOT_RT_TABLE_MAX_ELEMENTS 10000000u
-
 typedef struct waot_rt_table {
     waot_abi_table abi;      /* first: contexts point at it, and back */
     uint32_t elem_type;      /* WAOT_ABI_FUNCREF or WAOT_ABI_EXTERNREF */

@@ -110,11 +110,21 @@ typedef struct waot_error {
 /* Process-wide settings; call before loading anything, or never.  Not
  * thread-safe. */
 typedef struct waot_config {
-    uint64_t max_memory_pages; /* cap on any memory's size in pages (0: 65536) */
+    /* Cap on any memory's size in pages (0: 65536): a larger minimum fails
+     * to instantiate (WAOT_ERROR_NOMEM), memory.grow past it returns -1. */
+    uint64_t max_memory_pages;
     /* Stack compiled code may use below the frame where a thread first
-     * enters wasm (0: 4 MiB).  Threads that already entered keep theirs; the
-     * calling thread measures again at its next entry. */
+     * enters wasm (0: 4 MiB); deeper recursion traps with "call stack
+     * exhausted".  Threads that already entered keep theirs; the calling
+     * thread measures again at its next entry. */
     size_t max_stack_bytes;
+    /* Cap on any table's size in elements (0: 10,000,000): a larger minimum
+     * fails to instantiate (WAOT_ERROR_NOMEM), table.grow past it returns
+     * -1. */
+    uint32_t max_table_elements;
+    /* Cap on the instances alive at once in the process (0: no cap):
+     * waot_instantiate fails with WAOT_ERROR_NOMEM while that many live. */
+    uint32_t max_instances;
 } waot_config;
 void waot_configure(const waot_config *config);
 

@@ -711,6 +711,47 @@ Test(objects, host_memory_respects_configured_page_limit)
     waot_memory_free(memory);
 }
 
+Test(objects, host_table_respects_configured_element_limit)
+{
+    waot_configure(&(waot_config){.max_table_elements = 4});
+    waot_table *table = NULL;
+    waot_error err;
+    cr_assert_eq(waot_table_new(WAOT_ABI_EXTERNREF, 5, 0, false, &table, &err), WAOT_ERROR_NOMEM);
+    cr_assert_str_eq(err.message, "table of 5 elements exceeds the limit of 4 elements");
+    cr_assert_null(table);
+    /* A declared maximum above the limit is valid; growth stops at the limit. */
+    cr_assert_eq(waot_table_new(WAOT_ABI_EXTERNREF, 2, 100, true, &table, &err), WAOT_OK, "%s",
+                 err.message);
+    waot_value null = {.type = WAOT_ABI_EXTERNREF};
+    uint32_t old_size = 0;
+    cr_assert_eq(waot_table_grow(table, 2, null, &old_size), WAOT_OK);
+    cr_assert_eq(old_size, 2);
+    cr_assert_eq(waot_table_grow(table, 1, null, NULL), WAOT_ERROR_NOMEM);
+    cr_assert_eq(waot_table_size(table), 4);
+    waot_table_free(table);
+}
+
+static const waot_abi_module empty_module = {FAKE_MODULE_HEADER};
+
+Test(objects, instances_stop_at_the_configured_cap)
+{
+    waot_configure(&(waot_config){.max_instances = 2});
+    waot_module *module = fake_module(&empty_module);
+    waot_instance *first = fake_instance(module, NULL);
+    waot_instance *second = fake_instance(module, NULL);
+    waot_instance *third = NULL;
+    waot_error err;
+    cr_assert_eq(waot_instantiate(NULL, module, &third, &err), WAOT_ERROR_NOMEM);
+    cr_assert_str_eq(err.message, "the limit of 2 live instances is reached");
+    cr_assert_null(third);
+    /* Freeing one makes room again. */
+    waot_instance_free(first);
+    cr_assert_eq(waot_instantiate(NULL, module, &third, &err), WAOT_OK, "%s", err.message);
+    waot_instance_free(second);
+    waot_instance_free(third);
+    waot_module_free(module);
+}
+
 Test(objects, host_memory_read_write_check_bounds)
 {
     waot_memory *memory;
