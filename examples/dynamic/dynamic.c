@@ -200,7 +200,7 @@ static void dynamic_shared(const char *path)
     dynamic_check(waot_call(b, "bump", NULL, 0, &r, 1, &err) == WAOT_OK,
                   "the second instance runs");
     waot_value now = waot_global_value(counter);
-    uint8_t first;
+    uint8_t first = 0;
     dynamic_check(now.of.i32 == 7 && waot_memory_read(memory, 0, &first, 1) == WAOT_OK &&
                       first == 7,
                   "both instances bumped the shared global and memory");

@@ -598,7 +598,7 @@ static void runner_prepare_compiling(const runner_options *opt, char **cache_dir
     /* aot_codegen_load looks beside the executable, but the build tree has
      * the back end elsewhere: name it through the documented override. */
     const char *chosen = getenv("WAOT_CODEGEN");
-    if ((!chosen || !*chosen) && WAOT_SPEC_CODEGEN[0] && runner_is_file(WAOT_SPEC_CODEGEN))
+    if ((!chosen || !*chosen) && WAOT_SPEC_CODEGEN[0] != '\0' && runner_is_file(WAOT_SPEC_CODEGEN))
         setenv("WAOT_CODEGEN", WAOT_SPEC_CODEGEN, 1);
     if (!cwasm_backend_id(settings->backend_id, problem, sizeof problem)) {
         printf("waot-spec: modules cannot be compiled: %s\n", problem);
