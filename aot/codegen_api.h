@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Bumped whenever aot_codegen_api or the structs it takes change. */
-#define AOT_CODEGEN_API_VERSION 5u
+#define AOT_CODEGEN_API_VERSION 6u
 #define AOT_CODEGEN_ENTRY "aot_codegen_entry"
 #define AOT_CODEGEN_LIBRARY "libwaot-codegen.so"
 
@@ -55,6 +55,9 @@ typedef struct aot_compile_options {
      * code compiled behaves the same for every value, so nothing that
      * identifies a compiled module (the cache key) depends on it. */
     unsigned jobs;
+    /* Poll for waot_instance_interrupt at every function entry and loop
+     * head, so the host can stop runaway code (WAOT_ABI_MODULE_INTERRUPTIBLE). */
+    bool interruptible;
 } aot_compile_options;
 
 /* Seconds spent in each back-end phase (the front end times its own).

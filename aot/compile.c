@@ -257,6 +257,7 @@ static bool compile_partition_run(compile_job *job, unsigned index)
     LLVMContextRef llvm = LLVMContextCreate();
     lower_module lm;
     bool ok = lower_init_module(&lm, m, llvm, "wasm", err);
+    lm.interruptible = o->interruptible;
     LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(target.machine);
     if (ok) {
         LLVMSetTarget(lm.mod, target.triple);

@@ -97,7 +97,8 @@ static bool descriptor_types(descriptor_builder *d)
         offsetof(waot_abi_module, table_count), offsetof(waot_abi_module, memory_count),
         offsetof(waot_abi_module, global_count), offsetof(waot_abi_module, export_count),
         offsetof(waot_abi_module, elem_count), offsetof(waot_abi_module, data_count),
-        offsetof(waot_abi_module, start_func), offsetof(waot_abi_module, types),
+        offsetof(waot_abi_module, start_func), offsetof(waot_abi_module, flags),
+        offsetof(waot_abi_module, types),
         offsetof(waot_abi_module, imports), offsetof(waot_abi_module, funcs),
         offsetof(waot_abi_module, tables), offsetof(waot_abi_module, memories),
         offsetof(waot_abi_module, globals), offsetof(waot_abi_module, exports),
@@ -116,7 +117,7 @@ static bool descriptor_types(descriptor_builder *d)
            DESCRIPTOR_STRUCT(d, &d->elem, waot_abi_elem, i32, i32, i32, i32, d->konst, ptr) &&
            DESCRIPTOR_STRUCT(d, &d->data, waot_abi_data, i32, i32, i32, d->konst, ptr) &&
            DESCRIPTOR_STRUCT(d, &d->module, waot_abi_module, i32, i32, ptr, ptr, ptr, ptr, sha,
-                             i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr, ptr, ptr,
+                             i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr, ptr, ptr,
                              ptr, ptr, ptr, ptr, ptr, ptr);
 }
 
@@ -517,7 +518,7 @@ bool aot_emit_descriptor(lower_module *lm, LLVMTargetDataRef data_layout,
         descriptor_i32(&d, m->export_count), descriptor_i32(&d, m->elem_count),
         descriptor_i32(&d, m->data_count),
         descriptor_i32(&d, m->has_start ? m->start_index : WAOT_ABI_NO_START),
-        types, imports, funcs, tables, memories, globals, exports, elems, datas};
+        descriptor_i32(&d, lm->interruptible ? WAOT_ABI_MODULE_INTERRUPTIBLE : 0), types, imports, funcs, tables, memories, globals, exports, elems, datas};
     LLVMValueRef init = LLVMConstNamedStruct(d.module, fields, sizeof fields / sizeof fields[0]);
     char symbol[256];
     if (info->symbol_prefix)

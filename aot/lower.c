@@ -231,7 +231,7 @@ LLVMValueRef lower_alloca(lower_func *f, LLVMTypeRef type, const char *name)
 }
 
 /* One cold block per trap kind and function, calling the runtime's trap. */
-static LLVMBasicBlockRef lower_trap_block(lower_func *f, waot_abi_trap trap)
+LLVMBasicBlockRef lower_trap_block(lower_func *f, waot_abi_trap trap)
 {
     if (f->trap_blocks[trap])
         return f->trap_blocks[trap];

@@ -44,6 +44,7 @@ typedef struct lower_module {
     bool *global_private;      /* per global index: defined and not exported, so its cell
                                 * is ctx->private_globals[index] (waot_abi.h) */
     LLVMTypeRef trap_fn_type;  /* void (ptr, i32), noreturn */
+    bool interruptible;        /* poll ctx->interrupt at function entries and loop heads */
     unsigned kind_cold, kind_noreturn, kind_nounwind, kind_dereferenceable;
     unsigned md_invariant_load, md_dereferenceable; /* metadata kinds */
 } lower_module;
@@ -150,6 +151,8 @@ void lower_branch_unlikely(lower_func *f, LLVMValueRef cond, LLVMBasicBlockRef r
                            LLVMBasicBlockRef usual);
 /* Branches to the function's cold block for `trap` when `cond` holds. */
 void lower_trap_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap);
+/* The function's one block that raises `trap`, for branches of its own. */
+LLVMBasicBlockRef lower_trap_block(lower_func *f, waot_abi_trap trap);
 /* Like lower_trap_if, for a trap about table element `index` (an i32):
  * the runtime's message names the element. */
 void lower_trap_element_if(lower_func *f, LLVMValueRef cond, waot_abi_trap trap,

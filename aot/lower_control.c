@@ -141,6 +141,28 @@ static bool control_is_small_leaf(lower_func *f)
     return true;
 }
 
+/* With interruption checks: traps "interrupted" once the host has set
+ * ctx->interrupt.  The load is volatile so that a loop cannot keep the flag
+ * in a register; the flag is cleared first so that one request stops one
+ * call, not every later one. */
+static void control_poll_interrupt(lower_func *f)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef flag_address =
+        lower_gep_const(f, f->ctx, offsetof(waot_abi_context, interrupt), "interrupt_flag");
+    LLVMValueRef flag = LLVMBuildLoad2(lm->b, lm->t_i32, flag_address, "interrupt");
+    LLVMSetVolatile(flag, true);
+    LLVMBasicBlockRef interrupted = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "interrupted");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->llvm, f->fn, "ok");
+    lower_branch_unlikely(f, LLVMBuildICmp(lm->b, LLVMIntNE, flag, lower_const_i32(f, 0), ""),
+                          interrupted, cont);
+    LLVMPositionBuilderAtEnd(lm->b, interrupted);
+    LLVMValueRef clear = LLVMBuildStore(lm->b, lower_const_i32(f, 0), flag_address);
+    LLVMSetVolatile(clear, true);
+    LLVMBuildBr(lm->b, lower_trap_block(f, WAOT_TRAP_INTERRUPTED));
+    LLVMPositionBuilderAtEnd(lm->b, cont);
+}
+
 bool lower_control_begin_function(lower_func *f)
 {
     lower_frame *fr = control_push_frame(f, AOT_OP_BLOCK, 0, NULL, f->type->result_count,
@@ -153,6 +175,10 @@ bool lower_control_begin_function(lower_func *f)
     if (control_is_small_leaf(f))
         return true;
     lower_module *lm = f->lm;
+    /* Recursion without loops (a call tree) is stopped here; loops at their
+     * heads.  A small leaf has no calls and its loops poll. */
+    if (lm->interruptible)
+        control_poll_interrupt(f);
     LLVMValueRef zero = lower_const_i32(f, 0);
     LLVMValueRef frame = lower_intrinsic(f, "llvm.frameaddress", &lm->t_ptr, 1, &zero, 1);
     LLVMValueRef limit = lower_ctx_load(f, f->ctx, offsetof(waot_abi_context, stack_limit),
@@ -183,6 +209,8 @@ static bool control_block(lower_func *f, const aot_instr *in)
         LLVMPositionBuilderAtEnd(lm->b, fr->loop_head);
         f->stack_count -= np;
         control_load(f, np, params, fr->param_slots);
+        if (lm->interruptible)
+            control_poll_interrupt(f);
         return true;
     }
     /* if: the params are live on both branches; keep them for `else`. */

@@ -366,7 +366,7 @@ static bool cache_describe_host(const char *wasm_path, cache_key *k, char *why, 
  * so that a hit costs no LLVM load (about 10 ms); the back end fills the
  * memo the first time. */
 static bool cache_compute_key(const char *dir, const char *wasm_path, const uint8_t *wasm,
-                              size_t size, unsigned opt_level, cache_key *k, char *why,
+                              size_t size, const cli_cache_request *r, cache_key *k, char *why,
                               size_t why_size)
 {
     aot_sha256(wasm, size, k->wasm_sha256);
@@ -391,9 +391,11 @@ static bool cache_compute_key(const char *dir, const char *wasm_path, const uint
                      "cpu %s\n"
                      "cpu-features %s\n"
                      "opt-level %u\n"
+                     "interruptible %d\n"
                      "wasm-sha256 %s\n",
                      CACHE_KEY_FORMAT, WAOT_VERSION, k->llvm_version, k->backend_id,
-                     WAOT_ABI_VERSION, k->triple, k->cpu, k->features, opt_level, wasm_hex);
+                     WAOT_ABI_VERSION, k->triple, k->cpu, k->features, r->opt_level,
+                     r->interruptible, wasm_hex);
     if (n < 0) {
         snprintf(why, why_size, "out of memory");
         return false;
@@ -754,6 +756,7 @@ static bool cache_compile(const cli_cache_request *r, const uint8_t *bytes, size
         return false;
     }
     aot_compile_options options = {.opt_level = r->opt_level, .jobs = r->jobs,
+                                   .interruptible = r->interruptible,
                                    .emit = AOT_EMIT_CWASM,
                                    .waot_version = WAOT_VERSION, .wasm = bytes,
                                    .wasm_size = size};
@@ -928,7 +931,7 @@ bool cli_cache_obtain(const cli_cache_request *r, waot_module **out, bool *from_
         fputs("); compiling without it\n", stderr);
         ok = cache_compile_uncached(r, bytes, size, out);
     } else if (!cache_prepare_dir(dir, why, sizeof why) ||
-               !cache_compute_key(dir, r->wasm_path, bytes, size, r->opt_level, k, why,
+               !cache_compute_key(dir, r->wasm_path, bytes, size, r, k, why,
                                   sizeof why)) {
         cache_warn_dir(dir, why);
         ok = cache_compile_uncached(r, bytes, size, out);

@@ -47,6 +47,7 @@ typedef struct cli_cache_request {
     bool use_cache;        /* false: --no-cache, compile to a temporary file */
     bool verbose;          /* say "cache hit" / "cache miss" on stderr */
     unsigned opt_level;
+    bool interruptible;    /* compile with interruption checks (--timeout) */
     unsigned jobs;         /* compiling threads; 0: the back end's default.  Not
                             * part of the key: the code is the same either way */
 } cli_cache_request;

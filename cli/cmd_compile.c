@@ -41,6 +41,10 @@ static void compile_print_help(FILE *out)
           "  -j, --jobs N      compile with N threads (default: one per CPU); a large\n"
           "                    module is split into partitions compiled in parallel,\n"
           "                    and the code behaves the same whatever N is\n"
+          "  --interruptible   check at every function entry and loop iteration\n"
+          "                    whether the host asked the instance to stop, so a\n"
+          "                    runaway module can be stopped (waot run --timeout,\n"
+          "                    waot_instance_interrupt); costs a little speed\n"
           "  --timings         print the time of each phase on stderr; the lower,\n"
           "                    optimise and emit lines of a parallel compile share\n"
           "                    out its wall time\n"
@@ -134,6 +138,8 @@ static int compile_run(int argc, char **argv)
             options.opt_level = (unsigned)(arg[2] - '0');
         } else if (strcmp(arg, "--timings") == 0) {
             timings = true;
+        } else if (strcmp(arg, "--interruptible") == 0) {
+            options.interruptible = true;
         } else if (cli_is_jobs_option(arg)) {
             if (!value || !cli_parse_jobs(value, &options.jobs))
                 return cli_usage_error("compile", "%s needs a number of threads from 1 to %d",

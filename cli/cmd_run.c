@@ -60,6 +60,13 @@ static void run_print_help(FILE *out)
           "                       (\"cache hit\") or it was compiled (\"cache miss\")\n"
           "  --v128 SHAPE         lanes to print v128 results as: i8x16, i16x8, i32x4\n"
           "                       (default), i64x2, f32x4 or f64x2\n"
+          "  --timeout SECONDS    stop the call (`_start` or --invoke's) after SECONDS\n"
+          "                       (a decimal, e.g. 0.5) with the trap \"interrupted\";\n"
+          "                       a .wasm is compiled with --interruptible for it, a\n"
+          "                       .cwasm must have been.  The start function, run\n"
+          "                       while instantiating, is not covered\n"
+          "  --interruptible      compile a .wasm with interruption checks (see\n"
+          "                       `waot compile --help`), kept apart in the cache\n"
           "  --bench              provide the imports bench.start and bench.end (both\n"
           "                       [] -> []) and, after the run, print on stderr how long\n"
           "                       each phase took (below)\n"
@@ -409,12 +416,27 @@ typedef struct run_options {
     size_t env_count;
     bool inherit_env;
     bool bench;               /* --bench */
+    uint64_t timeout_ns;      /* --timeout; 0: none */
 } run_options;
 
 static void run_options_free(run_options *o)
 {
     free(o->preopens);
     free(o->env);
+}
+
+/* Seconds, a decimal above 0 and below a year, as nanoseconds. */
+static bool run_parse_timeout(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    double seconds = strtod(text, &end);
+    if (errno || end == text || *end || !(seconds > 0) || seconds > 365.0 * 86400)
+        return false;
+    *out = (uint64_t)(seconds * 1e9);
+    if (*out == 0)
+        *out = 1;
+    return true;
 }
 
 /* HOST[::GUEST]; the first "::" separates them. */
@@ -490,6 +512,13 @@ static int run_parse(int argc, char **argv, run_options *o)
             o->inherit_env = true;
         } else if (strcmp(arg, "--bench") == 0) {
             o->bench = true;
+        } else if (strcmp(arg, "--interruptible") == 0) {
+            o->cache.interruptible = true;
+        } else if (strcmp(arg, "--timeout") == 0) {
+            if (!value || !run_parse_timeout(value, &o->timeout_ns))
+                return cli_usage_error("run", "--timeout needs a number of seconds above 0");
+            o->cache.interruptible = true;
+            i++;
         } else if (strcmp(arg, "--cache-dir") == 0) {
             if (!value || !value[0])
                 return cli_usage_error("run", "--cache-dir needs a directory");
@@ -643,6 +672,11 @@ static int run_module(const run_options *o, waot_module *module, waot_wasi *wasi
     }
     if (instantiated != WAOT_OK) {
         exit_status = run_report(o->path, &err);
+    } else if (o->timeout_ns && waot_instance_set_deadline(instance, o->timeout_ns) != WAOT_OK) {
+        cli_write_one_line(stderr, o->path);
+        fputs(": error: --timeout needs code compiled with interruption checks "
+              "(waot compile --interruptible)\n", stderr);
+        exit_status = CLI_EXIT_FAILURE;
     } else if (o->invoke) {
         exit_status = run_invoke(o->path, instance, o->invoke, o->invoke_args,
                                  o->invoke_arg_count, o->shape);

@@ -12,6 +12,7 @@
 
 #include "config_internal.h"
 #include "error_internal.h"
+#include "interrupt_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ void waot_rt_instance_release(waot_instance *instance)
 {
     if (!instance || atomic_fetch_sub_explicit(&instance->refs, 1, memory_order_acq_rel) != 1)
         return;
+    waot_rt_interrupt_forget(instance);
     const waot_abi_module *d = instance->module->descriptor;
     for (uint32_t i = 0; instance->memories && i < d->memory_count; i++) {
         if (instance->memories[i])

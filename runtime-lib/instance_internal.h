@@ -38,6 +38,12 @@ struct waot_instance {
 
     waot_instance *next_orphan;        /* see instantiate.c */
 
+    /* A deadline (interrupt.c): when the watchdog sets ctx.interrupt, in
+     * ns of CLOCK_MONOTONIC, and the watchdog's list; both under its lock. */
+    uint64_t deadline_ns;
+    waot_instance *deadline_next;
+    atomic_bool deadline_armed;        /* on the list */
+
     /* Last: its private_globals run on past the struct (instance.c). */
     waot_abi_context ctx;              /* ctx.instance points back here */
 };

@@ -20,6 +20,7 @@ const char *waot_abi_trap_message(waot_abi_trap trap)
         [WAOT_TRAP_INDIRECT_TYPE_MISMATCH] = "indirect call type mismatch",
         [WAOT_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
         [WAOT_TRAP_HOST] = "host function failed",
+        [WAOT_TRAP_INTERRUPTED] = "interrupted",
     };
     if ((unsigned)trap >= WAOT_TRAP_COUNT)
         return "unknown trap";

@@ -19,6 +19,7 @@
 #ifndef WAOT_COMPILE_H
 #define WAOT_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,10 @@ typedef struct waot_compile_options {
     const char *target;     /* target triple; NULL: this machine's */
     const char *cpu;        /* CPU name ("x86-64-v3"); NULL: this machine's CPU and features */
     const char *features;   /* LLVM features ("+avx2,+bmi2"); NULL: the CPU's own */
+    /* Check at every function entry and loop head whether the host called
+     * waot_instance_interrupt (or a deadline passed), so runaway code can be
+     * stopped; costs a load and a branch per loop iteration.  Default off. */
+    bool interruptible;
 } waot_compile_options;
 
 /* The options `waot compile` uses by default: -O2 for this machine. */

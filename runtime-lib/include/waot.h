@@ -301,6 +301,24 @@ waot_status waot_instance_memory(waot_instance *instance, const char *name, waot
 waot_status waot_instance_table(waot_instance *instance, const char *name, waot_table **out);
 waot_status waot_instance_global(waot_instance *instance, const char *name, waot_global **out);
 
+/* ---- Stopping running code ---- */
+
+/* Makes the call running in `instance` stop with WAOT_ERROR_TRAP and the
+ * trap WAOT_TRAP_INTERRUPTED ("interrupted") at its next function entry or
+ * loop iteration; if no call is running, the next call stops there.  Only
+ * code compiled with interruption checks (waot_compile_options.interruptible,
+ * `waot compile --interruptible`) can be stopped: WAOT_ERROR_ARGUMENT for
+ * other modules.  Code of another instance that the call is running stops
+ * when it returns into this one.  Any thread, and from a signal handler:
+ * it is one atomic store. */
+waot_status waot_instance_interrupt(waot_instance *instance);
+/* Interrupts `instance` (as above) `nanoseconds` from now, unless set again
+ * first; 0 disarms.  Setting it also drops an interrupt still pending from
+ * before.  A runtime thread keeps the time, started by the first deadline
+ * (WAOT_ERROR_NOMEM if it cannot be).  WAOT_ERROR_ARGUMENT for a module
+ * without interruption checks.  Any thread. */
+waot_status waot_instance_set_deadline(waot_instance *instance, uint64_t nanoseconds);
+
 /* ---- Memories ---- */
 
 /* A standalone memory of `min_pages` zeroed pages, owned by the caller

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 3u
+#define WAOT_ABI_VERSION 4u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
 #define WAOT_ABI_MODULE_SYMBOL "waot_compiled_module"
@@ -61,6 +61,7 @@ typedef enum waot_abi_trap {
     WAOT_TRAP_INDIRECT_TYPE_MISMATCH,/* call_indirect signature differs */
     WAOT_TRAP_STACK_EXHAUSTED,       /* recursion beyond the stack limit */
     WAOT_TRAP_HOST,                  /* a host function reported failure */
+    WAOT_TRAP_INTERRUPTED,           /* the host interrupted the call (see ctx.interrupt) */
     WAOT_TRAP_COUNT
 } waot_abi_trap;
 
@@ -200,6 +201,12 @@ typedef struct waot_abi_context {
     waot_abi_funcref *funcs;          /* function index -> reference; imports are bound here */
     const uint32_t *type_ids;         /* type index -> canonical type id */
     void *instance;                   /* the runtime's own instance record (opaque here) */
+    /* Nonzero once the host asked the instance to stop.  Code compiled with
+     * interruption checks (WAOT_ABI_MODULE_INTERRUPTIBLE) reads it at every
+     * function entry and loop iteration, clears it and traps with
+     * WAOT_TRAP_INTERRUPTED; other code never reads it.  Written from any
+     * thread, so read with volatile loads. */
+    uint32_t interrupt;
     /* The cells of the globals the module defines and does not export, at
      * their global index (the other slots are unused and need no room past
      * the last private one): compiled code reaches them at a constant offset
@@ -328,6 +335,8 @@ typedef struct waot_abi_data {
 } waot_abi_data;
 
 #define WAOT_ABI_NO_START UINT32_MAX
+/* waot_abi_module.flags: the code checks ctx.interrupt, so the host can stop it. */
+#define WAOT_ABI_MODULE_INTERRUPTIBLE 1u
 
 typedef struct waot_abi_module {
     uint32_t magic;               /* WAOT_ABI_MAGIC */
@@ -348,6 +357,7 @@ typedef struct waot_abi_module {
     uint32_t elem_count;
     uint32_t data_count;
     uint32_t start_func;          /* WAOT_ABI_NO_START when there is none */
+    uint32_t flags;               /* WAOT_ABI_MODULE_* */
 
     const waot_abi_functype *types;
     const waot_abi_import *imports;

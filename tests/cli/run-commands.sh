@@ -44,6 +44,16 @@ for module in "$work/traps.wasm" "$work/traps.cwasm"; do
   expect "null slot ($module)" 3 "trap: uninitialized element" \
     "$waot" run "$module" --invoke call_null_slot
 done
+# A runaway loop stops at --timeout (`timeout` turns a hang into a failure).
+"$waot" compile --interruptible "$work/traps.wasm" -o "$work/traps-interruptible.cwasm" || exit 1
+for module in "$work/traps.wasm" "$work/traps-interruptible.cwasm"; do
+  expect "loop stopped by --timeout ($module)" 3 "trap: interrupted" \
+    timeout 60 "$waot" run "$module" --timeout 0.2 --invoke spin
+done
+expect "--timeout without checks" 1 "--timeout needs code compiled with interruption checks" \
+  "$waot" run "$work/traps.cwasm" --timeout 1 --invoke add 1 2
+expect "--timeout of nothing" 2 "--timeout needs a number of seconds above 0" \
+  "$waot" run "$work/traps.cwasm" --timeout 0 --invoke add 1 2
 expect "missing export" 1 "no exported function named 'nope'" \
   "$waot" run "$work/traps.cwasm" --invoke nope
 expect "bad argument" 2 "is not a i32" "$waot" run "$work/traps.cwasm" --invoke add x 1

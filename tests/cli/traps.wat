@@ -47,6 +47,8 @@
   (func (export "call_null_slot") (result i32)
     (call_indirect (type $v_i) (i32.const 2)))
 
+  ;; Runs until stopped: --timeout must interrupt it.
+  (func (export "spin") (loop (br 0)))
   (func (export "add") (param i32 i32) (result i32)
     (i32.add (local.get 0) (local.get 1)))
 )
