@@ -38,6 +38,9 @@ waot_abi_trap waot_rt_bulk_table_init(waot_instance *instance, uint32_t table, u
     waot_abi_table *t = instance->tables[table];
     if ((uint64_t)src + n > size || !waot_rt_table_in_bounds(t, dst, n))
         return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
+    /* A dropped segment has no refs: no pointer arithmetic on NULL. */
+    if (n == 0)
+        return WAOT_TRAP_NONE;
     uint32_t elem_type = waot_rt_table_of(t)->elem_type;
     void *const *refs = instance->elem_refs[elem] + src;
     for (uint32_t i = 0; i < n; i++)
