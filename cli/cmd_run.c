@@ -65,6 +65,12 @@ static void run_print_help(FILE *out)
           "                       a .wasm is compiled with --interruptible for it, a\n"
           "                       .cwasm must have been.  The start function, run\n"
           "                       while instantiating, is not covered\n"
+          "  --max-memory-pages N cap every memory at N 64 KiB pages (1..65536):\n"
+          "                       memory.grow past it returns -1, a larger minimum\n"
+          "                       fails to instantiate\n"
+          "  --max-table-elements N  cap every table at N elements (default 10000000)\n"
+          "  --max-stack-bytes N  stack the module may use (default 4194304); deeper\n"
+          "                       recursion traps with \"call stack exhausted\"\n"
           "  --interruptible      compile a .wasm with interruption checks (see\n"
           "                       `waot compile --help`), kept apart in the cache\n"
           "  --bench              provide the imports bench.start and bench.end (both\n"
@@ -417,6 +423,7 @@ typedef struct run_options {
     bool inherit_env;
     bool bench;               /* --bench */
     uint64_t timeout_ns;      /* --timeout; 0: none */
+    waot_config limits;       /* --max-*; zero fields keep the defaults */
 } run_options;
 
 static void run_options_free(run_options *o)
@@ -436,6 +443,33 @@ static bool run_parse_timeout(const char *text, uint64_t *out)
     *out = (uint64_t)(seconds * 1e9);
     if (*out == 0)
         *out = 1;
+    return true;
+}
+
+/* One of the --max-* options into `limits`. */
+static bool run_parse_limit(const char *option, const char *text, waot_config *limits)
+{
+    char *end;
+    if (!text || text[0] < '0' || text[0] > '9')
+        return false;
+    errno = 0;
+    unsigned long long n = strtoull(text, &end, 10);
+    if (errno || *end || n == 0)
+        return false;
+    if (strcmp(option, "--max-memory-pages") == 0) {
+        if (n > 65536)
+            return false;
+        limits->max_memory_pages = n;
+    } else if (strcmp(option, "--max-table-elements") == 0) {
+        if (n > UINT32_MAX)
+            return false;
+        limits->max_table_elements = (uint32_t)n;
+    } else {
+        /* Below 64 KiB not even the runtime's own frames fit. */
+        if (n < 65536 || n > SIZE_MAX)
+            return false;
+        limits->max_stack_bytes = (size_t)n;
+    }
     return true;
 }
 
@@ -514,6 +548,15 @@ static int run_parse(int argc, char **argv, run_options *o)
             o->bench = true;
         } else if (strcmp(arg, "--interruptible") == 0) {
             o->cache.interruptible = true;
+        } else if (strcmp(arg, "--max-memory-pages") == 0 ||
+                   strcmp(arg, "--max-table-elements") == 0 ||
+                   strcmp(arg, "--max-stack-bytes") == 0) {
+            if (!run_parse_limit(arg, value, &o->limits))
+                return cli_usage_error("run", "%s needs a number from %s", arg,
+                                       strcmp(arg, "--max-memory-pages") == 0   ? "1 to 65536"
+                                       : strcmp(arg, "--max-stack-bytes") == 0 ? "65536 up"
+                                                                               : "1 up");
+            i++;
         } else if (strcmp(arg, "--timeout") == 0) {
             if (!value || !run_parse_timeout(value, &o->timeout_ns))
                 return cli_usage_error("run", "--timeout needs a number of seconds above 0");
@@ -706,6 +749,7 @@ static int run_run(int argc, char **argv)
     int status = run_parse(argc, argv, &o);
     if (status < 0 && !o.path)
         status = cli_usage_error("run", "no module file");
+    waot_configure(&o.limits);
     waot_wasi *wasi = NULL;
     cli_bench bench = {0};
     if (status < 0 && (status = run_new_wasi(&o, &wasi)) == CLI_EXIT_OK) {

@@ -54,6 +54,18 @@ expect "--timeout without checks" 1 "--timeout needs code compiled with interrup
   "$waot" run "$work/traps.cwasm" --timeout 1 --invoke add 1 2
 expect "--timeout of nothing" 2 "--timeout needs a number of seconds above 0" \
   "$waot" run "$work/traps.cwasm" --timeout 0 --invoke add 1 2
+# The host's limits: growth stops at them, recursion deeper than the stack traps.
+l=$work/limits.wasm
+"$wat2wasm" "$here/limits.wat" -o "$l" || exit 1
+expect "memory below its limit" 0 "i32:1" "$waot" run "$l" --max-memory-pages 4 --invoke grow_memory 3
+expect "memory past its limit" 0 "i32:-1" "$waot" run "$l" --max-memory-pages 4 --invoke grow_memory 4
+expect "table below its limit" 0 "i32:1" "$waot" run "$l" --max-table-elements 10 --invoke grow_table 9
+expect "table past its limit" 0 "i32:-1" "$waot" run "$l" --max-table-elements 10 --invoke grow_table 10
+expect "recursion within the default stack" 0 "i32:20000" "$waot" run "$l" --invoke descend 20000
+expect "recursion past a 64 KiB stack" 3 "trap: call stack exhausted" \
+  "$waot" run "$l" --max-stack-bytes 65536 --invoke descend 20000
+expect "limit of nothing" 2 "--max-memory-pages needs a number from 1 to 65536" \
+  "$waot" run "$l" --max-memory-pages 0 --invoke grow_memory 1
 expect "missing export" 1 "no exported function named 'nope'" \
   "$waot" run "$work/traps.cwasm" --invoke nope
 expect "bad argument" 2 "is not a i32" "$waot" run "$work/traps.cwasm" --invoke add x 1
