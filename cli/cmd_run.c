@@ -63,8 +63,8 @@ static void run_print_help(FILE *out)
           "  --timeout SECONDS    stop the call (`_start` or --invoke's) after SECONDS\n"
           "                       (a decimal, e.g. 0.5) with the trap \"interrupted\";\n"
           "                       a .wasm is compiled with --interruptible for it, a\n"
-          "                       .cwasm must have been.  The start function, run\n"
-          "                       while instantiating, is not covered\n"
+          "                       .cwasm must have been.  The start function gets\n"
+          "                       as long again\n"
           "  --max-memory-pages N cap every memory at N 64 KiB pages (1..65536):\n"
           "                       memory.grow past it returns -1, a larger minimum\n"
           "                       fails to instantiate\n"
@@ -561,6 +561,7 @@ static int run_parse(int argc, char **argv, run_options *o)
             if (!value || !run_parse_timeout(value, &o->timeout_ns))
                 return cli_usage_error("run", "--timeout needs a number of seconds above 0");
             o->cache.interruptible = true;
+            o->limits.start_timeout_ns = o->timeout_ns;
             i++;
         } else if (strcmp(arg, "--cache-dir") == 0) {
             if (!value || !value[0])

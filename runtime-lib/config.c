@@ -43,6 +43,11 @@ uint32_t waot_rt_config_max_table_elements(void)
                                              : WAOT_RT_DEFAULT_MAX_TABLE_ELEMENTS;
 }
 
+uint64_t waot_rt_config_start_timeout_ns(void)
+{
+    return config_current.start_timeout_ns;
+}
+
 uint32_t waot_rt_config_max_instances(void)
 {
     return config_current.max_instances;

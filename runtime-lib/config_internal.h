@@ -23,6 +23,8 @@ uint64_t waot_rt_config_max_memory_pages(void);
 size_t waot_rt_config_max_stack_bytes(void);
 /* The cap on any table's size, in elements. */
 uint32_t waot_rt_config_max_table_elements(void);
+/* How long a start function may run, for interruptible code; 0: no end. */
+uint64_t waot_rt_config_start_timeout_ns(void);
 /* The cap on live instances; 0 when there is none. */
 uint32_t waot_rt_config_max_instances(void);
 

@@ -21,6 +21,7 @@
 #include "waot.h"
 
 #include "bulk_internal.h"
+#include "config_internal.h"
 #include "entry_internal.h"
 #include "error_internal.h"
 #include "import_match_internal.h"
@@ -263,8 +264,16 @@ static waot_abi_trap instantiate_start(waot_instance *instance, bool *escaped)
     const waot_abi_functype *type = &d->types[d->funcs[start].type_index];
     waot_value none[1];
     *escaped = true;
-    return waot_rt_call_guarded(&instance->ctx, &instance->funcs[start],
-                                instance->func_is_host[start], type->trampoline, none, none);
+    /* No host has the instance yet to set a deadline on: the configured one
+     * covers the start function, for code that can be interrupted. */
+    uint64_t timeout = waot_rt_config_start_timeout_ns();
+    bool timed = timeout && waot_instance_set_deadline(instance, timeout) == WAOT_OK;
+    waot_abi_trap trap = waot_rt_call_guarded(&instance->ctx, &instance->funcs[start],
+                                              instance->func_is_host[start], type->trampoline,
+                                              none, none);
+    if (timed)
+        waot_instance_set_deadline(instance, 0);
+    return trap;
 }
 
 waot_status waot_instantiate(waot_linker *linker, waot_module *module, waot_instance **out,

@@ -125,6 +125,11 @@ typedef struct waot_config {
     /* Cap on the instances alive at once in the process (0: no cap):
      * waot_instantiate fails with WAOT_ERROR_NOMEM while that many live. */
     uint32_t max_instances;
+    /* How long a start function, which runs inside waot_instantiate before
+     * the host can set a deadline, may run (0: no end): code compiled with
+     * interruption checks stops then with WAOT_TRAP_INTERRUPTED, and
+     * waot_instantiate fails with WAOT_ERROR_TRAP.  No effect on other code. */
+    uint64_t start_timeout_ns;
 } waot_config;
 void waot_configure(const waot_config *config);
 

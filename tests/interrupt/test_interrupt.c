@@ -24,10 +24,10 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static waot_module *compile_runaway(bool interruptible)
+static waot_module *compile_file(const char *path, bool interruptible)
 {
-    FILE *f = fopen(RUNAWAY_WASM, "rb");
-    cr_assert_not_null(f, "cannot open %s", RUNAWAY_WASM);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
     static uint8_t wasm[4096];
     size_t size = fread(wasm, 1, sizeof wasm, f);
     fclose(f);
@@ -45,6 +45,11 @@ static waot_module *compile_runaway(bool interruptible)
                  err.message);
     free(cwasm);
     return module;
+}
+
+static waot_module *compile_runaway(bool interruptible)
+{
+    return compile_file(RUNAWAY_WASM, interruptible);
 }
 
 static waot_instance *instantiate(waot_module *module)
@@ -211,5 +216,20 @@ Test(interrupt, code_without_checks_cannot_be_interrupted)
     cr_assert_eq(call(instance, "count", 10, &err, &counted), WAOT_OK, "%s", err.message);
     cr_assert_eq(counted, 10);
     waot_instance_free(instance);
+    waot_module_free(module);
+}
+
+Test(interrupt, the_configured_start_timeout_stops_a_runaway_start_function)
+{
+    waot_configure(&(waot_config){.start_timeout_ns = 100 * 1000000ull});
+    waot_module *module = compile_file(RUNAWAY_START_WASM, true);
+    waot_instance *instance = NULL;
+    waot_error err;
+    double start = seconds_now();
+    waot_status status = waot_instantiate(NULL, module, &instance, &err);
+    double took = seconds_now() - start;
+    assert_interrupted(status, &err);
+    cr_assert_null(instance);
+    cr_assert_lt(took, 0.1 + LATE_SECONDS, "stopped after %.3f s", took);
     waot_module_free(module);
 }
