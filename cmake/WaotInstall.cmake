@@ -29,7 +29,9 @@ set(WAOT_INSTALL_INCLUDEDIR include)
 set(WAOT_INSTALL_CMAKEDIR lib/cmake/waot)
 
 # Exported targets get short names: waot::runtime, waot::exe, waot::waot.
-set_target_properties(waot_runtime PROPERTIES EXPORT_NAME runtime)
+# The runtime exported is the one installed: waot_runtime, or in a sanitizer
+# build its uninstrumented twin (runtime-lib/CMakeLists.txt).
+set_target_properties(${WAOT_SHIPPED_RUNTIME} PROPERTIES EXPORT_NAME runtime)
 set_target_properties(waot_exe PROPERTIES EXPORT_NAME exe)
 # The same names inside this build, so that WaotWasm.cmake and in-tree users
 # are written once against the package's names.
@@ -53,7 +55,7 @@ function(_waot_export_include_dirs target)
   list(APPEND result "$<INSTALL_INTERFACE:${WAOT_INSTALL_INCLUDEDIR}/waot>")
   set_property(TARGET ${target} PROPERTY INTERFACE_INCLUDE_DIRECTORIES "${result}")
 endfunction()
-_waot_export_include_dirs(waot_runtime)
+_waot_export_include_dirs(${WAOT_SHIPPED_RUNTIME})
 
 # The headers: the whole folder, so headers added later ship without a change
 # here.
