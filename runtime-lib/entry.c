@@ -46,7 +46,11 @@
 
 #define TLS_MODEL __attribute__((tls_model("initial-exec")))
 
-/* AddressSanitizer must forget the frames a resume skips. */
+/* AddressSanitizer must forget the frames a resume skips: the runtime's own
+ * frames, on the way from waot_rt_trap to the entry, are instrumented in a
+ * sanitizer build, and their redzones would outlive them.  A fault needs
+ * nothing of the kind: the frames between it and its entry are all
+ * compiled code's, which no sanitizer instruments. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define ENTRY_ASAN 1

@@ -14,8 +14,18 @@
 #include <stdint.h>
 
 /* Marks a fake wasm function: in the registered code section, never
- * inlined into a caller outside it. */
-#define FAKE_WASM __attribute__((section("waot_fake_wasm"), noinline, used))
+ * inlined into a caller outside it, and uninstrumented in a sanitizer build,
+ * as compiled code is.  Two things depend on that.  A fault abandons wasm
+ * frames without telling AddressSanitizer (entry.c), so an instrumented
+ * frame's poisoned redzones would outlive it and the next calls over that
+ * stack would report overflows that are not there (the guard-page test
+ * did).  And UBSan's function-type check would reject what compiled code
+ * does: a trampoline calling wasm functions and host adapters alike through
+ * one pointer type, whose first parameter is the context of one and the
+ * closure of the other. */
+#define FAKE_WASM                                                                             \
+    __attribute__((section("waot_fake_wasm"), noinline, used,                                 \
+                   no_sanitize("address", "undefined")))
 
 /* Registers the fake wasm section as wasm code (idempotent). */
 void fake_register_wasm_code(void);

@@ -372,8 +372,16 @@ Test(traps, traps_on_one_thread_leave_others_running)
 }
 
 /* With AddressSanitizer the chained handler is ASan's, which reports the
- * crash and exits with status 1 instead of dying by the signal. */
+ * crash and exits with status 1 instead of dying by the signal.  (gcc says
+ * __SANITIZE_ADDRESS__, clang __has_feature.) */
 #if defined(__SANITIZE_ADDRESS__)
+#define TRAP_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TRAP_UNDER_ASAN 1
+#endif
+#endif
+#ifdef TRAP_UNDER_ASAN
 #define TRAP_CRASH .exit_code = 1
 #else
 #define TRAP_CRASH .signal = SIGSEGV
