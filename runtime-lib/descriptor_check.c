@@ -9,6 +9,7 @@
 #include "error_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define CORRUPT(err, ...) waot_rt_fail(err, WAOT_ERROR_LOAD, "corrupt module descriptor: " __VA_ARGS__)
 
@@ -23,6 +24,116 @@ waot_status waot_rt_descriptor_check_header(const waot_abi_module *d, waot_error
                             d->abi_version, WAOT_ABI_VERSION);
     return WAOT_OK;
 }
+
+/* ---- extents: where the pointers of a loaded descriptor lead ---- */
+
+typedef struct check_extents {
+    const waot_rt_code_range *mapped;
+    uint32_t mapped_count;
+    const waot_rt_code_range *code;
+    uint32_t code_count;
+} check_extents;
+
+/* The range of `ranges` holding the address `p`, or NULL. */
+static const waot_rt_code_range *check_range_of(const waot_rt_code_range *ranges, uint32_t count,
+                                                const void *p)
+{
+    uintptr_t at = (uintptr_t)p;
+    for (uint32_t i = 0; i < count; i++) {
+        if (at >= ranges[i].start && at < ranges[i].end)
+            return &ranges[i];
+    }
+    return NULL;
+}
+
+/* `count` elements of `size` bytes at `p`, aligned to `align` and inside
+ * one mapped segment.  An empty array is never read, whatever its pointer. */
+static bool check_array(const check_extents *x, const void *p, uint64_t count, size_t size,
+                        size_t align)
+{
+    if (count == 0)
+        return true;
+    const waot_rt_code_range *r = check_range_of(x->mapped, x->mapped_count, p);
+    return r && (uintptr_t)p % align == 0 && count <= (r->end - (uintptr_t)p) / size;
+}
+
+/* An array of `count` elements of type `type` at `p`. */
+#define CHECK_ARRAY(x, p, count, type) check_array(x, p, count, sizeof(type), _Alignof(type))
+
+/* A NUL-terminated string inside one mapped segment, or NULL. */
+static bool check_string(const check_extents *x, const char *s)
+{
+    if (!s)
+        return true;
+    const waot_rt_code_range *r = check_range_of(x->mapped, x->mapped_count, s);
+    return r && memchr(s, '\0', r->end - (uintptr_t)s) != NULL;
+}
+
+/* Code inside an executable segment, or NULL (the structure check says
+ * where NULL is allowed). */
+static bool check_code(const check_extents *x, const void *p)
+{
+    return !p || check_range_of(x->code, x->code_count, p) != NULL;
+}
+
+static bool check_name(const check_extents *x, waot_abi_name name)
+{
+    return CHECK_ARRAY(x, name.bytes, name.len, char);
+}
+
+waot_status waot_rt_descriptor_check_extents(const waot_abi_module *d,
+                                             const waot_rt_code_range *mapped,
+                                             uint32_t mapped_count,
+                                             const waot_rt_code_range *code, uint32_t code_count,
+                                             waot_error *err)
+{
+    const check_extents x = {mapped, mapped_count, code, code_count};
+    if (!check_string(&x, d->compiler_version) || !check_string(&x, d->target_triple) ||
+        !check_string(&x, d->cpu_name) || !check_string(&x, d->cpu_features))
+        return CORRUPT(err, "its version, target or CPU strings are outside the module");
+    if (!CHECK_ARRAY(&x, d->types, d->type_count, waot_abi_functype) ||
+        !CHECK_ARRAY(&x, d->imports, d->import_count, waot_abi_import) ||
+        !CHECK_ARRAY(&x, d->funcs, d->func_count, waot_abi_func) ||
+        !CHECK_ARRAY(&x, d->tables, d->table_count, waot_abi_table_type) ||
+        !CHECK_ARRAY(&x, d->memories, d->memory_count, waot_abi_memory_type) ||
+        !CHECK_ARRAY(&x, d->globals, d->global_count, waot_abi_global_type) ||
+        !CHECK_ARRAY(&x, d->exports, d->export_count, waot_abi_export) ||
+        !CHECK_ARRAY(&x, d->elems, d->elem_count, waot_abi_elem) ||
+        !CHECK_ARRAY(&x, d->datas, d->data_count, waot_abi_data))
+        return CORRUPT(err, "its tables of types, imports, functions, tables, memories, "
+                            "globals, exports or segments lie outside the module or "
+                            "off their alignment");
+    for (uint32_t i = 0; i < d->type_count; i++) {
+        const waot_abi_functype *t = &d->types[i];
+        if (!CHECK_ARRAY(&x, t->types, (uint64_t)t->param_count + t->result_count, uint8_t) ||
+            !check_code(&x, (const void *)t->trampoline) || !check_code(&x, t->host_adapter))
+            return CORRUPT(err, "type %u points outside the module", i);
+    }
+    for (uint32_t i = 0; i < d->import_count; i++) {
+        if (!check_name(&x, d->imports[i].module) || !check_name(&x, d->imports[i].field))
+            return CORRUPT(err, "the names of import %u are outside the module", i);
+    }
+    for (uint32_t i = 0; i < d->func_count; i++) {
+        if (!check_code(&x, d->funcs[i].code) || !check_string(&x, d->funcs[i].name))
+            return CORRUPT(err, "function %u points outside the module", i);
+    }
+    for (uint32_t i = 0; i < d->export_count; i++) {
+        if (!check_name(&x, d->exports[i].name))
+            return CORRUPT(err, "the name of export %u is outside the module", i);
+    }
+    for (uint32_t i = 0; i < d->elem_count; i++) {
+        if (!CHECK_ARRAY(&x, d->elems[i].items, d->elems[i].count, waot_abi_const))
+            return CORRUPT(err, "the items of element segment %u lie outside the module or "
+                                "off their alignment", i);
+    }
+    for (uint32_t i = 0; i < d->data_count; i++) {
+        if (!CHECK_ARRAY(&x, d->datas[i].bytes, d->datas[i].size, uint8_t))
+            return CORRUPT(err, "data segment %u is outside the module", i);
+    }
+    return WAOT_OK;
+}
+
+/* ---- structure ---- */
 
 static bool check_value_type(uint32_t type)
 {

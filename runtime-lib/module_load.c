@@ -4,9 +4,12 @@
  * A precompiled module is an ELF shared object exporting its descriptor as
  * WAOT_ABI_MODULE_SYMBOL.  Before trusting it the loader checks, in order:
  * the ELF header (so a file for another architecture gets a clear message
- * instead of dlopen's), that dlopen accepts it, that the descriptor symbol
- * is defined by this very object, the descriptor's magic and ABI version,
- * the target triple, the CPU features, and the descriptor's structure.
+ * instead of dlopen's), that the segments it maps lie within the file (a
+ * truncated one would fault inside dlopen), that dlopen accepts it, that
+ * the descriptor symbol is defined by this very object, the descriptor's
+ * magic and ABI version, that every array, string and code pointer of the
+ * descriptor lies inside the object's segments, the target triple, the CPU
+ * features, and the descriptor's structure.
  * Each refusal is one WAOT_ERROR_LOAD line starting with the path.  Then
  * the object's executable segments are registered as wasm code, for the
  * fault handler.
@@ -24,10 +27,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -54,15 +59,12 @@ static const char *load_machine_name(unsigned machine)
 }
 
 /* The ELF header says whether dlopen can take the file at all; checking it
- * first turns "wrong ELF class" and the like into messages about targets. */
-static waot_status load_check_elf(const char *path, waot_error *err)
+ * first turns "wrong ELF class" and the like into messages about targets.
+ * `got`: how many bytes of it the file has. */
+static waot_status load_check_header(const char *path, const Elf64_Ehdr *h, ssize_t got,
+                                     waot_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return waot_rt_fail(err, WAOT_ERROR_LOAD, "%s: cannot open: %s", path, strerror(errno));
-    Elf64_Ehdr header;
-    ssize_t got = pread(fd, &header, sizeof header, 0);
-    close(fd);
+    const Elf64_Ehdr header = *h;
     if (got < (ssize_t)EI_NIDENT || memcmp(header.e_ident, ELFMAG, SELFMAG) != 0)
         return waot_rt_fail(err, WAOT_ERROR_LOAD,
                             "%s: not a waot precompiled module (not an ELF file)", path);
@@ -95,6 +97,52 @@ static waot_status load_check_elf(const char *path, waot_error *err)
     return WAOT_OK;
 }
 
+/* The dynamic loader maps segments as the program headers say and trusts
+ * the bytes to be there: a truncated file would fault inside dlopen.  So
+ * the program headers, and what each segment takes from the file, must lie
+ * within it. */
+static waot_status load_check_extents(const char *path, int fd, const Elf64_Ehdr *header,
+                                      waot_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return waot_rt_fail(err, WAOT_ERROR_LOAD, "%s: cannot read: %s", path, strerror(errno));
+    uint64_t size = (uint64_t)st.st_size;
+    if (header->e_phentsize != sizeof(Elf64_Phdr) || header->e_phoff > size ||
+        (uint64_t)header->e_phnum * sizeof(Elf64_Phdr) > size - header->e_phoff)
+        return waot_rt_fail(err, WAOT_ERROR_LOAD,
+                            "%s: truncated or damaged: its program headers are not in the file",
+                            path);
+    for (unsigned i = 0; i < header->e_phnum; i++) {
+        Elf64_Phdr ph;
+        if (pread(fd, &ph, sizeof ph, (off_t)(header->e_phoff + i * sizeof ph)) !=
+            (ssize_t)sizeof ph)
+            return waot_rt_fail(err, WAOT_ERROR_LOAD, "%s: cannot read its program headers",
+                                path);
+        if (ph.p_type != PT_NULL && (ph.p_offset > size || ph.p_filesz > size - ph.p_offset))
+            return waot_rt_fail(err, WAOT_ERROR_LOAD,
+                                "%s: truncated: segment %u ends at byte %" PRIu64
+                                ", the file has %" PRIu64,
+                                path, i, (uint64_t)ph.p_offset + ph.p_filesz, size);
+    }
+    return WAOT_OK;
+}
+
+/* The ELF header, then the extents of the file's segments. */
+static waot_status load_check_elf(const char *path, waot_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return waot_rt_fail(err, WAOT_ERROR_LOAD, "%s: cannot open: %s", path, strerror(errno));
+    Elf64_Ehdr header;
+    ssize_t got = pread(fd, &header, sizeof header, 0);
+    waot_status status = load_check_header(path, &header, got, err);
+    if (status == WAOT_OK)
+        status = load_check_extents(path, fd, &header, err);
+    close(fd);
+    return status;
+}
+
 /* What the dl_iterate_phdr walk looks for: the loaded object's segments. */
 typedef struct load_segments {
     const struct link_map *map;
@@ -104,7 +152,20 @@ typedef struct load_segments {
     bool out_of_memory;
     waot_rt_code_range *code;
     uint32_t code_count;
+    waot_rt_code_range *mapped;     /* every readable segment */
+    uint32_t mapped_count;
 } load_segments;
+
+static bool load_segments_add(waot_rt_code_range **ranges, uint32_t *count, uintptr_t start,
+                              uintptr_t end)
+{
+    waot_rt_code_range *grown = realloc(*ranges, (*count + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    *ranges = grown;
+    grown[(*count)++] = (waot_rt_code_range){start, end};
+    return true;
+}
 
 static int load_segments_visit(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -121,15 +182,12 @@ static int load_segments_visit(struct dl_phdr_info *info, size_t size, void *dat
         uintptr_t end = start + ph->p_memsz;
         if (s->descriptor >= start && s->descriptor + sizeof(waot_abi_module) <= end)
             s->descriptor_inside = true;
-        if (!(ph->p_flags & PF_X))
-            continue;
-        waot_rt_code_range *grown = realloc(s->code, (s->code_count + 1) * sizeof *grown);
-        if (!grown) {
+        if (((ph->p_flags & PF_R) &&
+             !load_segments_add(&s->mapped, &s->mapped_count, start, end)) ||
+            ((ph->p_flags & PF_X) && !load_segments_add(&s->code, &s->code_count, start, end))) {
             s->out_of_memory = true;
             return 1;
         }
-        s->code = grown;
-        s->code[s->code_count++] = (waot_rt_code_range){start, end};
     }
     return 1;
 }
@@ -166,12 +224,16 @@ static waot_status load_locate(const char *path, void *library, const waot_abi_m
     return WAOT_OK;
 }
 
-/* Refuses a descriptor this runtime, host or CPU cannot run. */
+/* Refuses a descriptor this runtime, host or CPU cannot run, or that
+ * points outside its object (a damaged file). */
 static waot_status load_check_descriptor(const char *path, const waot_abi_module *d,
-                                         waot_error *err)
+                                         const load_segments *segments, waot_error *err)
 {
     waot_error why;
-    if (waot_rt_descriptor_check_header(d, &why) != WAOT_OK)
+    if (waot_rt_descriptor_check_header(d, &why) != WAOT_OK ||
+        waot_rt_descriptor_check_extents(d, segments->mapped, segments->mapped_count,
+                                         segments->code, segments->code_count,
+                                         &why) != WAOT_OK)
         return waot_rt_fail(err, why.status, "%s: %s", path, why.message);
     if (!waot_rt_target_matches_host(d->target_triple))
         return waot_rt_fail(err, WAOT_ERROR_LOAD, "%s: built for target %s, this host is %s %s",
@@ -209,7 +271,8 @@ waot_status waot_module_load(const char *path, waot_module **out, waot_error *er
     load_segments segments = {0};
     status = load_locate(path, library, &descriptor, &segments, err);
     if (status == WAOT_OK)
-        status = load_check_descriptor(path, descriptor, err);
+        status = load_check_descriptor(path, descriptor, &segments, err);
+    free(segments.mapped);
     uint32_t registered = 0;
     while (status == WAOT_OK && registered < segments.code_count) {
         if (waot_rt_range_add(&waot_rt_code_ranges, segments.code[registered].start,

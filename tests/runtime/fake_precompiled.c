@@ -8,6 +8,7 @@
  */
 #include "waot_abi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__)
@@ -100,10 +101,16 @@ __attribute__((visibility("default"))) waot_abi_module waot_compiled_module = {
 };
 
 #if defined(FAKE_VARIANT_CPU_FROM_ENV)
+/* A copy inside this object: the loader refuses a descriptor whose strings
+ * lie outside its module. */
+static char fake_env_features[1024];
+
 __attribute__((constructor)) static void fake_features_from_env(void)
 {
     const char *features = getenv("WAOT_FAKE_CPU_FEATURES");
-    if (features)
-        waot_compiled_module.cpu_features = features;
+    if (features) {
+        snprintf(fake_env_features, sizeof fake_env_features, "%s", features);
+        waot_compiled_module.cpu_features = fake_env_features;
+    }
 }
 #endif

@@ -168,15 +168,11 @@ Test(load, elf_that_is_not_a_loadable_shared_object)
     h.e_type = ET_REL;
     expect_refusal(load_write("object.o", &h, sizeof h),
                    "not a waot precompiled module (not a shared object)");
-    /* A plausible header and nothing else: dlopen's own reason follows. */
+    /* A plausible header and nothing else: refused before dlopen, which
+     * would fault on a file shorter than its program headers say. */
     h = load_elf_header();
-    const char *path = load_write("truncated.cwasm", &h, sizeof h);
-    waot_error err;
-    waot_module *module = NULL;
-    cr_assert_eq(waot_module_load(path, &module, &err), WAOT_ERROR_LOAD);
-    char prefix[256];
-    snprintf(prefix, sizeof prefix, "%s: not a waot precompiled module (", path);
-    cr_assert_eq(strncmp(err.message, prefix, strlen(prefix)), 0, "%s", err.message);
+    expect_refusal(load_write("truncated.cwasm", &h, sizeof h),
+                   "truncated or damaged: its program headers are not in the file");
 }
 
 Test(load, shared_object_without_descriptor)
