@@ -10,6 +10,7 @@ packages=(
   libcriterion-dev              # unit tests
   wabt                          # wast2json for the spec suite, wat2wasm for examples
   clang-19 wasi-libc libclang-rt-19-dev-wasm32  # WASI tests: C programs built for wasm32-wasi
+  libclang-rt-19-dev            # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes for clang-19
   python3 nodejs                # bench.smoke: bench/suite.py, and V8 as an engine (Node >= 18)
 )
 
