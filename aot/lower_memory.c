@@ -8,19 +8,27 @@
  * address and offset can never leave the runtime's reservation, so no
  * check is emitted and an access beyond the memory's size faults in the
  * guard, where the runtime's signal handler turns it into the trap.  That
- * makes every load a possible trap, which LLVM does not know: it deletes
- * a load whose value turns out unused (`drop (i32.load ...)`, a sum
- * computed in a loop that only a trap leaves).  Making every load volatile
- * would keep them all, at the price of every optimisation that touches
- * loads (no redundant-load elimination, no store-to-load forwarding, no
- * hoisting, no vectorising), so loads are plain, and once a function is
- * lowered lower_keep_unused_loads makes volatile exactly the loads whose
- * values reach nothing observable.  A plain load is never speculated (LLVM
- * cannot prove the address dereferenceable), so it still runs only where
- * wasm runs it.  Stores stay plain: LLVM only deletes a store that a later
- * store to the same bytes overwrites, and that one faults the same way.
- * Every access is built with alignment 1: the wasm alignment is only a
- * hint, and LLVM may assume any alignment it is told.
+ * makes every load a possible trap, which LLVM does not know: it deletes a
+ * load whose value ends up unused, and a value can end up unused in more
+ * ways than an analysis of the wasm could foresee: `drop`, a local
+ * overwritten before it is read, x * 0, x & 0, x ^ x, a select of equal
+ * arms, a comparison LLVM knows the answer to, a br_if to where the block
+ * goes anyway, an i64 load of which only the low half is used (narrowed to
+ * a 32-bit load that may miss the guard).  So every load's value is kept:
+ * an empty inline asm with side effects takes it as a register operand
+ * (memory_keep_load), which LLVM can neither delete nor satisfy without
+ * doing the whole load.  The asm touches no memory LLVM can see, so loads
+ * stay plain otherwise: LLVM still forwards stores to loads, merges
+ * repeated loads and hoists invariant ones (each of which leaves an access
+ * to the same bytes that faults the same way), which volatile loads would
+ * forbid.  It does stop the loop vectoriser at loops that load.  On a
+ * target whose register constraints are not known here loads are volatile
+ * instead.  A plain load is never speculated (LLVM cannot prove the address
+ * dereferenceable), so it still runs only where wasm runs it.  Stores stay
+ * plain: LLVM only deletes a store that a later store to the same bytes
+ * overwrites, and that one faults the same way.  Every access is built
+ * with alignment 1: the wasm alignment is only a hint, and LLVM may assume
+ * any alignment it is told.
  *
  * memory.size reads the memory's size from the context; memory.copy and
  * memory.fill check their ranges inline and become llvm.memmove and
@@ -28,6 +36,8 @@
  * entry points, which do their own bounds checks and trap.
  */
 #include "lower.h"
+
+#include <string.h>
 
 /* A load or store: `bits` in memory (0: the value's own width), loads
  * sign- or zero-extending them to the value's type, stores keeping the low
@@ -107,10 +117,58 @@ static LLVMTypeRef memory_access_type(lower_func *f, const memory_access *access
     return access->bits ? LLVMIntTypeInContext(f->lm->llvm, access->bits) : value_type;
 }
 
+/* The register class an inline asm operand of `type` goes in on the
+ * module's target ("r" for integers; "x" for floats and vectors on x86-64,
+ * "w" on AArch64), or NULL where this file does not know it. */
+static const char *memory_register_constraint(lower_func *f, LLVMTypeRef type)
+{
+    const char *triple = LLVMGetTarget(f->lm->mod);
+    bool x86 = strncmp(triple, "x86_64", 6) == 0;
+    bool aarch64 = strncmp(triple, "aarch64", 7) == 0 || strncmp(triple, "arm64", 5) == 0;
+    if (LLVMGetTypeKind(type) == LLVMIntegerTypeKind && (x86 || aarch64))
+        return "r";
+    return x86 ? "x" : aarch64 ? "w" : NULL;
+}
+
+/* Makes `load` impossible to delete (see the top of this file): an empty
+ * asm that has side effects, only on memory LLVM cannot otherwise see,
+ * takes its value in a register.  Where no register constraint is known
+ * the load becomes volatile instead. */
+static void memory_keep_load(lower_func *f, LLVMValueRef load)
+{
+    lower_module *lm = f->lm;
+    LLVMValueRef value = load;
+    LLVMTypeRef type = LLVMTypeOf(load);
+    /* The half vectors v128.load8x8_s and the like extend (<8 x i8>, ...)
+     * have no register class of their own on x86: as an i64 they do. */
+    if (LLVMGetTypeKind(type) == LLVMVectorTypeKind &&
+        LLVMGetVectorSize(type) * LLVMGetIntTypeWidth(LLVMGetElementType(type)) == 64) {
+        type = lm->t_i64;
+        value = LLVMBuildBitCast(lm->b, load, type, "");
+    }
+    const char *constraint = memory_register_constraint(f, type);
+    if (!constraint) {
+        LLVMSetVolatile(load, true);
+        return;
+    }
+    LLVMTypeRef fn_type = LLVMFunctionType(lm->t_void, &type, 1, false);
+    LLVMValueRef sink = LLVMGetInlineAsm(fn_type, "", 0, constraint, strlen(constraint), true,
+                                         false, LLVMInlineAsmDialectATT, false);
+    LLVMValueRef call = LLVMBuildCall2(lm->b, fn_type, sink, &value, 1, "");
+    /* memory(inaccessiblemem: readwrite): ModRef (3) for the inaccessible
+     * location, which is the second of LLVM's two-bit fields. */
+    unsigned memory = LLVMGetEnumAttributeKindForName("memory", 6);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->llvm, memory, 3u << 2));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->llvm, lm->kind_nounwind, 0));
+}
+
 LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef address)
 {
     LLVMValueRef v = LLVMBuildLoad2(f->lm->b, type, address, "");
     LLVMSetAlignment(v, 1);
+    memory_keep_load(f, v);
     return v;
 }
 
@@ -272,155 +330,11 @@ bool lower_memory(lower_func *f, const aot_instr *in)
                       aot_opcode_infos[in->op].text);
 }
 
-/* ---- Keeping the traps of unused loads ---- */
-
-/* A set of LLVM values, open addressing over a power-of-two table in the
- * function's arena. */
-typedef struct memory_value_set {
-    LLVMValueRef *slots;
-    size_t mask;
-} memory_value_set;
-
-/* The slot holding `v`, or the empty slot where it would go.  The set is
- * never full: it has room for twice the values it can be given. */
-static LLVMValueRef *memory_set_slot(const memory_value_set *set, LLVMValueRef v)
-{
-    for (size_t i = ((uintptr_t)v >> 4) * 0x9e3779b97f4a7c15ull >> 7;; i++) {
-        LLVMValueRef *slot = &set->slots[i & set->mask];
-        if (*slot == v || !*slot)
-            return slot;
-    }
-}
-
-static bool memory_set_contains(const memory_value_set *set, LLVMValueRef v)
-{
-    return *memory_set_slot(set, v) == v;
-}
-
-/* Adds `v`; returns whether it was new. */
-static bool memory_set_add(memory_value_set *set, LLVMValueRef v)
-{
-    LLVMValueRef *slot = memory_set_slot(set, v);
-    if (*slot == v)
-        return false;
-    *slot = v;
-    return true;
-}
-
-static bool memory_set_init(memory_value_set *set, aot_arena *arena, size_t count)
-{
-    size_t size = 16;
-    while (size < count * 2)
-        size *= 2;
-    set->slots = aot_arena_calloc(arena, size, sizeof *set->slots);
-    set->mask = size - 1;
-    return set->slots != NULL;
-}
-
-typedef struct memory_liveness {
-    memory_value_set reachable; /* basic blocks, as values */
-    memory_value_set live;      /* instructions whose value can be observed */
-    LLVMValueRef *work;
-    size_t work_count;
-} memory_liveness;
-
-static void memory_mark_live(memory_liveness *l, LLVMValueRef v)
-{
-    if (LLVMIsAInstruction(v) && memory_set_add(&l->live, v))
-        l->work[l->work_count++] = v;
-}
-
-/* Whether `inst` is observable by itself, not only through its value:
- * control flow, calls of functions (the intrinsics the lowering uses are
- * pure arithmetic, which LLVM deletes when unused), stores to anything but
- * a local's slot, and loads already volatile. */
-static bool memory_is_root(LLVMValueRef inst)
-{
-    if (LLVMIsATerminatorInst(inst))
-        return true;
-    if (LLVMIsACallInst(inst)) {
-        LLVMValueRef callee = LLVMGetCalledValue(inst);
-        return !LLVMIsAFunction(callee) || LLVMGetIntrinsicID(callee) == 0;
-    }
-    if (LLVMIsAStoreInst(inst))
-        return !LLVMIsAAllocaInst(LLVMGetOperand(inst, 1));
-    return LLVMIsALoadInst(inst) && LLVMGetVolatile(inst);
-}
-
-/* A live value loaded from a local's slot makes every value stored there
- * live: liveness flows through locals and block results regardless of
- * order, which can only keep more loads than needed. */
-static void memory_mark_stored_values(memory_liveness *l, LLVMValueRef slot)
-{
-    if (!memory_set_add(&l->live, slot))
-        return;
-    for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
-        LLVMValueRef user = LLVMGetUser(u);
-        if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == slot)
-            memory_mark_live(l, LLVMGetOperand(user, 0));
-    }
-}
-
-static void memory_mark_reachable(memory_liveness *l, LLVMValueRef fn, LLVMBasicBlockRef *stack)
-{
-    size_t depth = 0;
-    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
-    memory_set_add(&l->reachable, LLVMBasicBlockAsValue(entry));
-    stack[depth++] = entry;
-    while (depth > 0) {
-        LLVMValueRef term = LLVMGetBasicBlockTerminator(stack[--depth]);
-        for (unsigned s = 0, n = term ? LLVMGetNumSuccessors(term) : 0; s < n; s++) {
-            LLVMBasicBlockRef next = LLVMGetSuccessor(term, s);
-            if (memory_set_add(&l->reachable, LLVMBasicBlockAsValue(next)))
-                stack[depth++] = next;
-        }
-    }
-}
-
-static size_t memory_count_instructions(LLVMValueRef fn)
-{
-    size_t count = 0;
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
-        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
-            count++;
-    return count;
-}
-
+/* Every load is kept as it is built (memory_keep_load), so nothing is left
+ * to do once a function is lowered.  The driver still calls this (lower.c),
+ * from when only the loads an analysis found unused were kept. */
 bool lower_keep_unused_loads(lower_func *f)
 {
-    size_t blocks = LLVMCountBasicBlocks(f->fn);
-    size_t instructions = memory_count_instructions(f->fn);
-    memory_liveness l = {.work = aot_arena_alloc(f->arena, instructions * sizeof *l.work)};
-    LLVMBasicBlockRef *stack = aot_arena_alloc(f->arena, blocks * sizeof *stack);
-    if (!l.work || !stack || !memory_set_init(&l.reachable, f->arena, blocks) ||
-        !memory_set_init(&l.live, f->arena, instructions))
-        return aot_fail(f->lm->err, AOT_ERR_NOMEM, 0, "out of memory");
-    memory_mark_reachable(&l, f->fn, stack);
-
-    /* Roots in unreachable blocks are skipped: LLVM deletes those blocks,
-     * and with them the only uses of values computed before them. */
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
-        if (!memory_set_contains(&l.reachable, LLVMBasicBlockAsValue(bb)))
-            continue;
-        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
-            if (memory_is_root(i))
-                memory_mark_live(&l, i);
-    }
-    while (l.work_count > 0) {
-        LLVMValueRef inst = l.work[--l.work_count];
-        if (LLVMIsALoadInst(inst) && LLVMIsAAllocaInst(LLVMGetOperand(inst, 0)))
-            memory_mark_stored_values(&l, LLVMGetOperand(inst, 0));
-        for (int o = 0, n = LLVMGetNumOperands(inst); o < n; o++)
-            memory_mark_live(&l, LLVMGetOperand(inst, o));
-    }
-
-    /* A reachable load of memory whose value nothing observes keeps its
-     * trap by being volatile.  (The context's loads are never out of
-     * bounds, but one left unused costs nothing to keep either.) */
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb; bb = LLVMGetNextBasicBlock(bb))
-        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
-            if (LLVMIsALoadInst(i) && i != f->memory_base &&
-                !LLVMIsAAllocaInst(LLVMGetOperand(i, 0)) && !memory_set_contains(&l.live, i))
-                LLVMSetVolatile(i, true);
+    (void)f;
     return true;
 }

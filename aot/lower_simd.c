@@ -14,8 +14,9 @@
  *
  * Most rows are one line of the table below.  The lessons of the scalar
  * families apply lane by lane:
- *  - a load whose value is unused is volatile, so that it still faults
- *    out of bounds, and every access has alignment 1 (lower_memory.c);
+ *  - every load is kept (never deleted, never narrowed), so that it still
+ *    faults out of bounds, and every access has alignment 1
+ *    (lower_memory.c);
  *  - add, sub, mul, div, demote and promote are LLVM's constrained
  *    intrinsics, to nearest with "fpexcept.maytrap", so that LLVM cannot
  *    fold x * 1 or x - 0 into returning a signalling NaN unchanged
