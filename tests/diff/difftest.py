@@ -100,11 +100,17 @@ def denan_simd(wasm, wasm2wat, wat2wasm):
     body = "\n".join(out).rstrip()
     assert body.endswith(")")
     rewritten = body[:-1] + DENAN_HELPERS + ")\n"
-    wat = wasm.with_suffix(".denan.wat")
+    wat, out = wasm.with_suffix(".denan.wat"), wasm.with_suffix(".denan.wasm")
     wat.write_text(rewritten)
-    subprocess.run([wat2wasm, "--enable-all", str(wat), "-o", str(wasm)], capture_output=True,
-                   check=True)
+    assembled = subprocess.run([wat2wasm, "--enable-all", str(wat), "-o", str(out)],
+                               capture_output=True)
     wat.unlink()
+    if assembled.returncode != 0:
+        # WABT printed what it cannot read back (again Binaryen 108's typed
+        # references): left as it is, like a module wasm2wat refuses.
+        out.unlink(missing_ok=True)
+        return False
+    out.replace(wasm)
     return True
 
 
