@@ -633,7 +633,10 @@ static bool vf_setup_locals(aot_func_validator *v, const aot_func *f, const aot_
         aot_valtype type = AOT_VT_UNKNOWN;
         aot_read_u32(&r, &n, "local count");
         aot_read_valtype(&r, &type, "local type");
-        memset(v->locals + at, type, n);
+        /* A group may declare no locals at all, and then there may be no
+         * array to point into. */
+        if (n)
+            memset(v->locals + at, type, n);
         at += n;
     }
     v->local_count = total;
