@@ -156,22 +156,23 @@ for t in "${targets[@]}"; do
     continue
   fi
   before=$(ls "$artifacts" | wc -l)
+  started=$(date +%s)
   rc=0
   nice -n 10 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout="$(timeout_of "$t")" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$corpus" "$seeds/$t" >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  elapsed=$(sed -n 's/.*Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log" | tail -1)
+  elapsed=$(( $(date +%s) - started ))
   outcome=ok
   [ $rc -eq 0 ] || outcome="failed (exit $rc)"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "${elapsed:-0}" \
+  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$elapsed" \
     "${runs:-0}" "$outcome" >> "$work/history.tsv"
   if [ $rc -eq 0 ]; then
-    echo "fuzz_$t: ok: ${runs:-?} runs in ${elapsed:-$seconds} s, corpus $(ls "$corpus" | wc -l) inputs"
+    echo "fuzz_$t: ok: ${runs:-?} runs in $elapsed s, corpus $(ls "$corpus" | wc -l) inputs"
   else
     failed=1
     kept=$(ls -t "$artifacts" | head -1)
-    echo "fuzz_$t: FAILED (exit $rc) after ${runs:-?} runs: $(grep -m1 -E '^==[0-9]+==ERROR|SUMMARY|fuzz: invariant|^==[0-9]+== ERROR' "$log" || echo "see the log")"
+    echo "fuzz_$t: FAILED (exit $rc) after ${runs:-?} runs in $elapsed s: $(grep -m1 -E '^==[0-9]+==ERROR|SUMMARY|fuzz: invariant|^==[0-9]+== ERROR' "$log" || echo "see the log")"
     if [ "$(ls "$artifacts" | wc -l)" -gt "$before" ]; then
       echo "  input kept at $artifacts/$kept"
     fi
