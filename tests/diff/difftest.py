@@ -279,6 +279,10 @@ def generation_recipe(seed, index, args):
         flags.append("--enable-reference-types")
     if rng.random() < 0.25:
         flags.append("--no-fuzz-oob")
+    if rng.random() < 0.25:
+        # Binaryen's optimisation passes, a random set: code shaped as an
+        # optimiser leaves it, not only as -ttf writes it.
+        flags.append("--fuzz-passes")
     if not args.no_denan:
         # NaN bits are the engine's choice (see README.md): --denan makes
         # every NaN a float expression yields 0 before anything can see it.
