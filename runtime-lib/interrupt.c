@@ -48,7 +48,9 @@ static void interrupt_unlist(waot_instance *instance)
         }
     }
     instance->deadline_next = NULL;
-    atomic_store_explicit(&instance->deadline_armed, false, memory_order_relaxed);
+    /* Release: whoever reads false without the lock (waot_rt_interrupt_forget,
+     * about to free the instance) comes after every access made here. */
+    atomic_store_explicit(&instance->deadline_armed, false, memory_order_release);
 }
 
 static void *interrupt_watchdog(void *unused)
@@ -147,7 +149,9 @@ waot_status waot_instance_set_deadline(waot_instance *instance, uint64_t nanosec
 
 void waot_rt_interrupt_forget(waot_instance *instance)
 {
-    if (!atomic_load_explicit(&instance->deadline_armed, memory_order_relaxed))
+    /* Acquire, paired with interrupt_unlist: a deadline that fired was
+     * done with the instance before the caller frees it. */
+    if (!atomic_load_explicit(&instance->deadline_armed, memory_order_acquire))
         return;
     pthread_mutex_lock(&interrupt_lock);
     if (atomic_load_explicit(&instance->deadline_armed, memory_order_relaxed))
