@@ -60,8 +60,9 @@ static int32_t bulk_memory_grow(waot_abi_context *ctx, uint32_t memory, uint32_t
     return waot_rt_memory_grow(waot_rt_memory_of(ctx->memories[memory]), delta_pages);
 }
 
-static void bulk_memory_init(waot_abi_context *ctx, uint32_t memory, uint32_t data, uint32_t dst,
-                             uint32_t src, uint32_t n)
+WAOT_RT_TRAP_PATH static void bulk_memory_init(waot_abi_context *ctx, uint32_t memory,
+                                               uint32_t data, uint32_t dst, uint32_t src,
+                                               uint32_t n)
 {
     waot_abi_trap trap = waot_rt_bulk_memory_init(waot_rt_instance_of(ctx), memory, data, dst,
                                                   src, n);
@@ -74,8 +75,9 @@ static void bulk_data_drop(waot_abi_context *ctx, uint32_t data)
     waot_rt_instance_of(ctx)->data_dropped[data] = true;
 }
 
-static void bulk_table_init(waot_abi_context *ctx, uint32_t table, uint32_t elem, uint32_t dst,
-                            uint32_t src, uint32_t n)
+WAOT_RT_TRAP_PATH static void bulk_table_init(waot_abi_context *ctx, uint32_t table,
+                                              uint32_t elem, uint32_t dst, uint32_t src,
+                                              uint32_t n)
 {
     waot_abi_trap trap = waot_rt_bulk_table_init(waot_rt_instance_of(ctx), table, elem, dst, src,
                                                  n);
@@ -88,15 +90,28 @@ static void bulk_elem_drop(waot_abi_context *ctx, uint32_t elem)
     waot_rt_bulk_elem_drop(waot_rt_instance_of(ctx), elem);
 }
 
-static void bulk_table_copy(waot_abi_context *ctx, uint32_t dst_table, uint32_t src_table,
-                            uint32_t dst, uint32_t src, uint32_t n)
+static waot_abi_trap bulk_copy_elements(waot_abi_context *ctx, uint32_t dst_table,
+                                        uint32_t src_table, uint32_t dst, uint32_t src,
+                                        uint32_t n)
 {
     waot_abi_table *to = ctx->tables[dst_table];
     const waot_abi_table *from = ctx->tables[src_table];
     if (!waot_rt_table_in_bounds(from, src, n) || !waot_rt_table_in_bounds(to, dst, n))
-        waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+        return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
     if (n)
         memmove(to->elements + dst, from->elements + src, (size_t)n * sizeof *to->elements);
+    return WAOT_TRAP_NONE;
+}
+
+/* The work in a function of its own, which returns: only this frame is
+ * left behind by the trap (see WAOT_RT_TRAP_PATH). */
+WAOT_RT_TRAP_PATH static void bulk_table_copy(waot_abi_context *ctx, uint32_t dst_table,
+                                              uint32_t src_table, uint32_t dst, uint32_t src,
+                                              uint32_t n)
+{
+    waot_abi_trap trap = bulk_copy_elements(ctx, dst_table, src_table, dst, src, n);
+    if (trap != WAOT_TRAP_NONE)
+        waot_rt_trap(ctx, trap);
 }
 
 static int32_t bulk_table_grow(waot_abi_context *ctx, uint32_t table, void *init, uint32_t delta)
@@ -104,15 +119,24 @@ static int32_t bulk_table_grow(waot_abi_context *ctx, uint32_t table, void *init
     return waot_rt_table_grow(waot_rt_table_of(ctx->tables[table]), delta, init);
 }
 
-static void bulk_table_fill(waot_abi_context *ctx, uint32_t table, uint32_t dst, void *value,
-                            uint32_t n)
+static waot_abi_trap bulk_fill_elements(waot_abi_context *ctx, uint32_t table, uint32_t dst,
+                                        void *value, uint32_t n)
 {
     waot_abi_table *t = ctx->tables[table];
     if (!waot_rt_table_in_bounds(t, dst, n))
-        waot_rt_trap(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+        return WAOT_TRAP_TABLE_OUT_OF_BOUNDS;
     waot_abi_table_element e = waot_abi_table_element_of(waot_rt_table_of(t)->elem_type, value);
     for (uint32_t i = 0; i < n; i++)
         t->elements[dst + i] = e;
+    return WAOT_TRAP_NONE;
+}
+
+WAOT_RT_TRAP_PATH static void bulk_table_fill(waot_abi_context *ctx, uint32_t table, uint32_t dst,
+                                              void *value, uint32_t n)
+{
+    waot_abi_trap trap = bulk_fill_elements(ctx, table, dst, value, n);
+    if (trap != WAOT_TRAP_NONE)
+        waot_rt_trap(ctx, trap);
 }
 
 const waot_abi_runtime waot_rt_runtime = {

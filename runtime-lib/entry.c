@@ -140,8 +140,8 @@ uintptr_t waot_static_prepare_thread(void)
     return waot_static_this_thread.stack_limit;
 }
 
-void waot_rt_host_shim(waot_abi_host_closure *closure, const waot_abi_value *args,
-                       waot_abi_value *results)
+WAOT_RT_TRAP_PATH void waot_rt_host_shim(waot_abi_host_closure *closure,
+                                         const waot_abi_value *args, waot_abi_value *results)
 {
     entry_thread *t = &entry_this_thread;
     entry_exit exit = {.outer = t->exit, .frame = __builtin_frame_address(0)};
@@ -221,7 +221,8 @@ static void entry_forget_exits_below(uintptr_t sp)
         t->exit = t->exit->outer;
 }
 
-__attribute__((noreturn)) static void entry_resume_at(const entry_resume *to, waot_abi_trap trap)
+WAOT_RT_TRAP_PATH __attribute__((noreturn)) static void entry_resume_at(const entry_resume *to,
+                                                                       waot_abi_trap trap)
 {
     entry_forget_exits_below(to->sp);
 #ifdef ENTRY_ASAN
@@ -242,7 +243,8 @@ __attribute__((noreturn)) static void entry_resume_at(const entry_resume *to, wa
 
 /* Unwinds from runtime code compiled code called, directly or through
  * more runtime frames.  noinline: its own frame record is the start. */
-__attribute__((noreturn, noinline)) static void entry_unwind_runtime(waot_abi_trap trap)
+WAOT_RT_TRAP_PATH __attribute__((noreturn, noinline)) static void
+entry_unwind_runtime(waot_abi_trap trap)
 {
     entry_resume to;
     if (!entry_find_from_runtime((uintptr_t)__builtin_frame_address(0), &to))
@@ -250,7 +252,7 @@ __attribute__((noreturn, noinline)) static void entry_unwind_runtime(waot_abi_tr
     entry_resume_at(&to, trap);
 }
 
-void waot_rt_unwind_host(waot_abi_trap trap)
+WAOT_RT_TRAP_PATH void waot_rt_unwind_host(waot_abi_trap trap)
 {
     if (trap != WAOT_RT_UNWIND_EXIT)
         entry_this_thread.trap_element = -1;
@@ -277,7 +279,7 @@ void waot_rt_trap_in_context(void *ucontext, waot_abi_trap trap)
 
 /* ---- Raising ---- */
 
-void waot_rt_trap(waot_abi_context *ctx, uint32_t trap)
+WAOT_RT_TRAP_PATH void waot_rt_trap(waot_abi_context *ctx, uint32_t trap)
 {
     (void)ctx;
     entry_this_thread.trap_element = -1;
@@ -286,7 +288,8 @@ void waot_rt_trap(waot_abi_context *ctx, uint32_t trap)
     entry_unwind_runtime((waot_abi_trap)trap);
 }
 
-void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
+WAOT_RT_TRAP_PATH void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap,
+                                            uint32_t index)
 {
     (void)ctx;
     if (trap == WAOT_TRAP_NONE || trap >= WAOT_TRAP_COUNT)
@@ -295,7 +298,7 @@ void waot_rt_trap_element(waot_abi_context *ctx, uint32_t trap, uint32_t index)
     entry_unwind_runtime((waot_abi_trap)trap);
 }
 
-void waot_rt_exit(int code)
+WAOT_RT_TRAP_PATH void waot_rt_exit(int code)
 {
     entry_this_thread.trap_element = -1;
     entry_this_thread.exit_code = code;

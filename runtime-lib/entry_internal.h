@@ -25,6 +25,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Marks the runtime functions a trap leaves without returning: those
+ * below that raise or unwind, the shim, and the runtime-table and host-API
+ * functions that call them.  Under ThreadSanitizer every instrumented
+ * function pushes itself on a per-thread shadow stack at entry and pops
+ * itself on return; a frame a trap abandons is never popped, and some tens
+ * of thousands of traps on one thread overflow that stack and corrupt
+ * memory (a hang, or "trap outside of any call into wasm").  So these stay
+ * uninstrumented; they touch only thread-local state and their callers'
+ * arguments, so race detection loses nothing.  Host functions are the
+ * embedder's: an instrumented one that traps leaves its own frame behind,
+ * one shadow entry per host trap. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WAOT_RT_TRAP_PATH __attribute__((disable_sanitizer_instrumentation))
+#endif
+#endif
+#if !defined(WAOT_RT_TRAP_PATH) && defined(__SANITIZE_THREAD__)
+#define WAOT_RT_TRAP_PATH __attribute__((no_sanitize_thread))
+#endif
+#ifndef WAOT_RT_TRAP_PATH
+#define WAOT_RT_TRAP_PATH
+#endif
+
 /* Calls trampoline(callee->code, callee->ctx, args, results), catching
  * traps.  `caller` is the context of the instance the host called into; it
  * and the callee's context (unless the callee is a host function, whose ctx

@@ -152,7 +152,7 @@ waot_memory *waot_caller_memory(const waot_abi_host_closure *closure, uint32_t i
     return (waot_memory *)waot_rt_memory_of(caller->memories[index]);
 }
 
-void waot_host_trap(const waot_abi_host_closure *closure)
+WAOT_RT_TRAP_PATH void waot_host_trap(const waot_abi_host_closure *closure)
 {
     (void)closure;
     waot_rt_unwind_host(WAOT_TRAP_HOST);

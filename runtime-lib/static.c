@@ -177,7 +177,7 @@ waot_status waot_static_last_status(const waot_static_instance *instance, waot_e
     return instance->status;
 }
 
-void waot_static_host_trap(void)
+WAOT_RT_TRAP_PATH void waot_static_host_trap(void)
 {
     waot_rt_unwind_host(WAOT_TRAP_HOST);
 }
