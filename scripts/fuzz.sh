@@ -169,6 +169,7 @@ for t in "${targets[@]}"; do
     "${runs:-0}" "$outcome" >> "$work/history.tsv"
   if [ $rc -eq 0 ]; then
     echo "fuzz_$t: ok: ${runs:-?} runs in $elapsed s, corpus $(ls "$corpus" | wc -l) inputs"
+    grep -m1 "^fuzz_$t: " "$log" | sed 's/^/  /' || true
   else
     failed=1
     kept=$(ls -t "$artifacts" | head -1)
