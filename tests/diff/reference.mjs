@@ -70,7 +70,7 @@ class Reader {
     const len = this.u32();
     const raw = this.bytes.subarray(this.at, this.at + len);
     this.skip(len);
-    return { raw, text: new TextDecoder('utf-8', { fatal: true }).decode(raw) };
+    return { raw, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw) };
   }
   limits() {
     const flags = this.byte();
@@ -360,6 +360,7 @@ function namesClash(m) {
 
 function spectest() {
   return {
+    __proto__: null,
     global_i32: new WebAssembly.Global({ value: 'i32', mutable: false }, 666),
     global_i64: new WebAssembly.Global({ value: 'i64', mutable: false }, 666n),
     global_f32: new WebAssembly.Global({ value: 'f32', mutable: false }, 666.6),
@@ -369,8 +370,11 @@ function spectest() {
   };
 }
 
+// Namespaces without a prototype, so that names like `__proto__` or
+// `constructor` are plain keys.
 function importObject(m) {
-  const object = { spectest: spectest() };
+  const object = Object.create(null);
+  object.spectest = spectest();
   const adapted = [], hosts = [], slots = [];
   for (const imp of m.imports) {
     if (imp.kind !== KIND_FUNC) continue;
@@ -381,7 +385,7 @@ function importObject(m) {
       if (results.length === 0 || hasV128(imp.type)) return undefined;
       return results.length === 1 ? zeroOf(results[0]) : results.map(zeroOf);
     };
-    (object[imp.module.text] ??= {});
+    object[imp.module.text] ??= Object.create(null);
     if (hasV128(imp.type)) {
       slots.push([imp.module.text, imp.field.text, adapted.length]);
       adapted.push(imp.type);
