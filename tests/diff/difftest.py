@@ -169,7 +169,8 @@ def judge(waot, ref):
     """('identical' | 'differing' | 'skipped', reason) for two runs."""
     (w_status, w_out, _), (r_status, r_out, _) = waot, ref
     if w_status == "timeout" or r_status == "timeout":
-        return "skipped", "timeout in " + ("waot" if w_status == "timeout" else "the reference")
+        which = {(True, True): "both", (True, False): "waot", (False, True): "the reference"}
+        return "skipped", "timeout in " + which[w_status == "timeout", r_status == "timeout"]
     if w_status != 0:
         how = f"signal {-w_status}" if w_status < 0 else f"exit status {w_status}"
         return "differing", f"waot-diff failed ({how})"
@@ -217,17 +218,22 @@ class Tally:
             self.outcomes[verdict] += 1
             if verdict == "skipped":
                 self.skips[reason] += 1
-            if verdict != "differing":
+            # A timeout is kept too: one engine may hang where the other
+            # does not.
+            if verdict == "differing":
+                self.differences.append((ident, reason))
+            elif not reason or not reason.startswith("timeout"):
                 return
-            self.differences.append((ident, reason))
-        keep = self.work / "differences" / ident.replace("/", "_")
+        folder = "differences" if verdict == "differing" else "timeouts"
+        keep = self.work / folder / ident.replace("/", "_")
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(wasm, keep / "module.wasm")
         for name, (_, out, err) in (("waot", waot), ("reference", ref)):
             (keep / f"{name}.out").write_bytes(out)
             (keep / f"{name}.err").write_bytes(err)
         (keep / "why").write_text(f"{reason}\n{note}")
-        print(f"DIFFERENT {ident}: {reason} (kept in {keep})", flush=True)
+        label = "DIFFERENT" if verdict == "differing" else "TIMEOUT"
+        print(f"{label} {ident}: {reason} (kept in {keep})", flush=True)
 
     def report(self, title, extra=()):
         total = sum(self.outcomes.values())
