@@ -325,7 +325,9 @@ def cmd_generate(args):
             with tally.lock:
                 tally.outcomes["skipped"] += 1
                 tally.skips["wasm-opt could not generate it"] += 1
-                generation_failures[made.stderr.decode(errors="replace")[:200]] += 1
+                # Binaryen's last line says why (its warnings come first).
+                lines = made.stderr.decode(errors="replace").strip().splitlines() or ["?"]
+                generation_failures[lines[-1][:160]] += 1
             return
         denanned = not args.no_denan and denan_simd(wasm, wasm2wat, wat2wasm)
         waot = runners.waot(wasm)
@@ -348,8 +350,8 @@ def cmd_generate(args):
     extra = [("seed", args.seed), ("indices", f"{args.start}..{args.start + args.count - 1}"),
              ("modules generated", args.count)]
     status = tally.report(f"difftest generate: {work}", extra)
-    for message, n in generation_failures.items():
-        print(f"  wasm-opt failed {n}x: {message.strip()}")
+    for message, n in sorted(generation_failures.items()):
+        print(f"  wasm-opt failed {n}x: {message}")
     return status
 
 
