@@ -276,6 +276,8 @@ static bool compile_partition_run(compile_job *job, unsigned index)
 
     start = compile_now();
     ok = ok && aot_optimise(lm.mod, &target, o->opt_level, err);
+    if (ok)
+        lower_release_kept_loads(lm.mod);
     p->optimise = compile_now() - start;
 
     start = compile_now();

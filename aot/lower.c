@@ -449,7 +449,7 @@ static bool lower_function(lower_module *lm, lower_func *f, uint32_t index, uint
         if (!ok)
             return false;
     }
-    return lower_keep_unused_loads(f);
+    return true;
 }
 
 bool lower_functions(lower_module *lm, uint32_t first, uint32_t end)

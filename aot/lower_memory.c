@@ -14,21 +14,25 @@
  * overwritten before it is read, x * 0, x & 0, x ^ x, a select of equal
  * arms, a comparison LLVM knows the answer to, a br_if to where the block
  * goes anyway, an i64 load of which only the low half is used (narrowed to
- * a 32-bit load that may miss the guard).  So every load's value is kept:
- * an empty inline asm with side effects takes it as a register operand
- * (memory_keep_load), which LLVM can neither delete nor satisfy without
- * doing the whole load.  The asm touches no memory LLVM can see, so loads
- * stay plain otherwise: LLVM still forwards stores to loads, merges
- * repeated loads and hoists invariant ones (each of which leaves an access
- * to the same bytes that faults the same way), which volatile loads would
- * forbid.  It does stop the loop vectoriser at loops that load.  On a
- * target whose register constraints are not known here loads are volatile
- * instead.  A plain load is never speculated (LLVM cannot prove the address
- * dereferenceable), so it still runs only where wasm runs it.  Stores stay
- * plain: LLVM only deletes a store that a later store to the same bytes
- * overwrites, and that one faults the same way.  Every access is built
- * with alignment 1: the wasm alignment is only a hint, and LLVM may assume
- * any alignment it is told.
+ * a 32-bit load that may miss the guard).  So every load's value is kept
+ * through the optimiser: an empty inline asm with side effects takes it as
+ * a register operand (memory_keep_load), which LLVM can neither delete nor
+ * satisfy without doing the whole load.  The asm touches no memory LLVM
+ * can see, so loads stay plain otherwise: LLVM still forwards stores to
+ * loads, merges repeated loads and hoists invariant ones (each of which
+ * leaves an access to the same bytes that faults the same way), which
+ * volatile loads would forbid.  It does stop the loop vectoriser at loops
+ * that load.  Once the optimiser is done (lower_release_kept_loads), most
+ * loads trade the asm for volatile: the code generator neither deletes nor
+ * narrows a volatile load, where the asm would pin the value in a register
+ * and fence the scheduler (the interp benchmark ran 1.19x slower with it).
+ * On a target whose register constraints are not known here loads are
+ * volatile from the start.  A plain load is never speculated (LLVM cannot
+ * prove the address dereferenceable), so it still runs only where wasm
+ * runs it.  Stores stay plain: LLVM only deletes a store that a later
+ * store to the same bytes overwrites, and that one faults the same way.
+ * Every access is built with alignment 1: the wasm alignment is only a
+ * hint, and LLVM may assume any alignment it is told.
  *
  * memory.size reads the memory's size from the context; memory.copy and
  * memory.fill check their ranges inline and become llvm.memmove and
@@ -330,11 +334,37 @@ bool lower_memory(lower_func *f, const aot_instr *in)
                       aot_opcode_infos[in->op].text);
 }
 
-/* Every load is kept as it is built (memory_keep_load), so nothing is left
- * to do once a function is lowered.  The driver still calls this (lower.c),
- * from when only the loads an analysis found unused were kept. */
-bool lower_keep_unused_loads(lower_func *f)
+/* The asm that kept `keep`'s load through the optimiser gives way to a
+ * volatile load, which the code generator keeps as surely and with less
+ * harm to the code around it. */
+static void memory_release_load(LLVMValueRef keep)
 {
-    (void)f;
-    return true;
+    LLVMValueRef value = LLVMGetOperand(keep, 0);
+    LLVMValueRef cast = LLVMIsABitCastInst(value);
+    LLVMValueRef load = LLVMIsALoadInst(cast ? LLVMGetOperand(cast, 0) : value);
+    LLVMTypeKind kind = LLVMGetTypeKind(LLVMTypeOf(value));
+    /* Where the optimiser merged loads, the asm takes a phi: it stays.
+     * Float loads keep their asm too, which keeps them out of VEX
+     * arithmetic: folded there with the base + index address every
+     * linear-memory access has, the instruction splits in two on Intel
+     * cores (matmul ran 12% slower). */
+    if (!load || kind == LLVMFloatTypeKind || kind == LLVMDoubleTypeKind)
+        return;
+    LLVMInstructionEraseFromParent(keep);
+    LLVMSetVolatile(load, true);
+    if (cast && !LLVMGetFirstUse(cast))
+        LLVMInstructionEraseFromParent(cast);
+}
+
+void lower_release_kept_loads(LLVMModuleRef mod)
+{
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+            LLVMValueRef next;
+            for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = next) {
+                next = LLVMGetNextInstruction(in);
+                if (LLVMIsACallInst(in) && LLVMIsAInlineAsm(LLVMGetCalledValue(in)))
+                    memory_release_load(in);
+            }
+        }
 }
