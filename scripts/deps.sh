@@ -12,6 +12,7 @@ packages=(
   clang-19 wasi-libc libclang-rt-19-dev-wasm32  # WASI tests: C programs built for wasm32-wasi
   libclang-rt-19-dev            # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes for clang-19
   python3 nodejs                # bench.smoke: bench/suite.py, and V8 as an engine (Node >= 18)
+  binaryen                      # diff.sample: wasm-opt generates the differential modules
 )
 
 missing=()
