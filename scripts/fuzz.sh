@@ -114,6 +114,12 @@ if $need_wasm; then
   for ((i = 0; i < ${#valid[@]}; i += step)); do
     cp "$seeds/validate/${valid[$i]}" "$seeds/compile/"
   done
+  # And start.wast's, since few mutations make a valid start section: the
+  # target runs start functions when it compiles with interruption checks.
+  for f in "$work"/wasm/json/start.*.wasm; do
+    [ -e "$f" ] || continue
+    cp "$f" "$seeds/compile/$(sha1sum < "$f" | cut -c1-16)"
+  done
   # Those compiled, the first 32 with code, guarded (tests/fuzz/cwasm_guard.h).
   count=0
   for f in $(ls "$seeds/compile" | sort); do

@@ -8,11 +8,14 @@
  * initialisation, and must end in success, a trap (a segment out of bounds)
  * or a clean out-of-memory.
  *
- * Modules with a start function are compiled and loaded but not
- * instantiated: their start function would run, and a loop in it could
- * not be stopped.  Most inputs compile at -O0; small ones at -O1 or -O2,
- * chosen by the sum of their bytes, so the optimiser is fuzzed too without
- * slowing every run down.
+ * Half the inputs are compiled --interruptible, so that the polls are
+ * fuzzed too and so that modules with a start function can be
+ * instantiated: their start function runs under a deadline
+ * (waot_config.start_timeout_ns), which stops a loop in it.  A start
+ * function in a module compiled without polls is not run.  Most inputs
+ * compile at -O0; small ones at -O1 or -O2, so the optimiser is fuzzed too
+ * without slowing every run down.  Both choices come from the sum of the
+ * input's bytes, so a crash reproduces.
  *
  * The back end is found through $WAOT_CODEGEN (scripts/fuzz.sh and ctest
  * set it).
@@ -27,36 +30,35 @@
 
 /* What the inputs came to, printed at exit (scripts/fuzz.sh shows it):
  * most mutations of a valid module are invalid and stop at validation. */
-static unsigned long fuzz_compiled[4], fuzz_instantiated;
+static unsigned long fuzz_compiled[4], fuzz_instantiated, fuzz_started;
 
 static void fuzz_compile_report(void)
 {
     fprintf(stderr, "fuzz_compile: compiled %lu valid modules (-O0 %lu, -O1 %lu, -O2 %lu), "
-            "instantiated %lu\n", fuzz_compiled[0] + fuzz_compiled[1] + fuzz_compiled[2],
-            fuzz_compiled[0], fuzz_compiled[1], fuzz_compiled[2], fuzz_instantiated);
+            "instantiated %lu (%lu with a start function)\n",
+            fuzz_compiled[0] + fuzz_compiled[1] + fuzz_compiled[2], fuzz_compiled[0],
+            fuzz_compiled[1], fuzz_compiled[2], fuzz_instantiated, fuzz_started);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     atexit(fuzz_compile_report);
     /* Memories beyond 256 MiB are refused at instantiation (a clean
-     * out-of-memory), so that inputs do not fight over the machine. */
-    waot_configure(&(waot_config){.max_memory_pages = 4096});
+     * out-of-memory), so that inputs do not fight over the machine; a start
+     * function has 50 ms. */
+    waot_configure(&(waot_config){.max_memory_pages = 4096, .start_timeout_ns = 50000000});
     return 0;
 }
 
-static unsigned fuzz_compile_opt_level(const uint8_t *data, size_t size)
+static waot_compile_options fuzz_compile_options(const uint8_t *data, size_t size)
 {
-    if (size > FUZZ_COMPILE_OPTIMISED_MAX)
-        return 0;
     unsigned sum = 0;
     for (size_t i = 0; i < size; i++)
         sum += data[i];
-    switch (sum % 8) {
-    case 6: return 1;
-    case 7: return 2;
-    default: return 0;
-    }
+    waot_compile_options options = waot_compile_default_options();
+    options.opt_level = size > FUZZ_COMPILE_OPTIMISED_MAX ? 0 : sum % 8 == 6 ? 1 : sum % 8 == 7 ? 2 : 0;
+    options.interruptible = sum / 8 % 2;
+    return options;
 }
 
 static void fuzz_compile_instantiate(waot_module *module)
@@ -67,6 +69,7 @@ static void fuzz_compile_instantiate(waot_module *module)
     waot_error err;
     waot_status status = waot_instantiate(linker, module, &instance, &err);
     fuzz_instantiated++;
+    fuzz_started += waot_module_descriptor(module)->start_func != WAOT_ABI_NO_START;
     FUZZ_REQUIRE(status == WAOT_OK || status == WAOT_ERROR_TRAP || status == WAOT_ERROR_NOMEM,
                  "instantiating a module without imports: %s: %s", waot_status_name(status),
                  err.message);
@@ -81,8 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (waot_compile_validate(data, size, NULL) != WAOT_COMPILE_OK)
         return 0;
-    waot_compile_options options = waot_compile_default_options();
-    options.opt_level = fuzz_compile_opt_level(data, size);
+    waot_compile_options options = fuzz_compile_options(data, size);
     uint8_t *cwasm = NULL;
     size_t cwasm_size = 0;
     waot_compile_error cerr;
@@ -99,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_REQUIRE(status == WAOT_OK, "the compiled module does not load: %s: %s",
                  waot_status_name(status), err.message);
     if (waot_module_import_count(module) == 0 &&
-        waot_module_descriptor(module)->start_func == WAOT_ABI_NO_START)
+        (options.interruptible || waot_module_descriptor(module)->start_func == WAOT_ABI_NO_START))
         fuzz_compile_instantiate(module);
     waot_module_free(module);
     return 0;
