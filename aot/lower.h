@@ -133,9 +133,9 @@ LLVMValueRef lower_runtime_fn(lower_func *f, size_t offset);
 
 /* A plain load of linear memory at alignment 1 (lower_memory.c). */
 LLVMValueRef lower_memory_load(lower_func *f, LLVMTypeRef type, LLVMValueRef address);
-/* Once the optimiser has run: turns the asm that kept each load through it
- * into a volatile load, which the code generator keeps as well (see the
- * top of lower_memory.c). */
+/* Once the optimiser has run: turns the asm that kept each integer or
+ * vector load through it into a volatile load, which the code generator
+ * keeps as well (see the top of lower_memory.c). */
 void lower_release_kept_loads(LLVMModuleRef mod);
 
 /* Table `index`'s size, and the address of its waot_abi_table_element `i`

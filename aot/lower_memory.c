@@ -356,6 +356,16 @@ static void memory_release_load(LLVMValueRef keep)
         LLVMInstructionEraseFromParent(cast);
 }
 
+/* Whether `in` is memory_keep_load's asm: empty, taking one value. */
+static bool memory_is_keep(LLVMValueRef in)
+{
+    LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
+    size_t len = 1;
+    if (callee && LLVMIsAInlineAsm(callee))
+        LLVMGetInlineAsmAsmString(callee, &len);
+    return len == 0 && LLVMGetNumArgOperands(in) == 1;
+}
+
 void lower_release_kept_loads(LLVMModuleRef mod)
 {
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
@@ -363,7 +373,7 @@ void lower_release_kept_loads(LLVMModuleRef mod)
             LLVMValueRef next;
             for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = next) {
                 next = LLVMGetNextInstruction(in);
-                if (LLVMIsACallInst(in) && LLVMIsAInlineAsm(LLVMGetCalledValue(in)))
+                if (memory_is_keep(in))
                     memory_release_load(in);
             }
         }
