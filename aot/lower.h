@@ -31,6 +31,8 @@
  * compiled code in statically registers that range as wasm code with the
  * runtime's fault handler, and nothing else. */
 #define AOT_CODE_SECTION "waot_code"
+/* Bytes every wasm function's code is aligned to: a cache line. */
+#define AOT_FUNCTION_ALIGNMENT 64
 
 typedef struct lower_module {
     const aot_module *m;

@@ -128,5 +128,17 @@ WAOT_MIN_PARTITION_BYTES=1 "$waot" compile -j 4 --emit obj --name many_a "$wasm"
   2> "$work/ab.log"
 check "two partitioned objects" "$(cat "$work/ab.log" 2>/dev/null)" $?
 
+# Every wasm function starts a 64-byte line, partitioned or not: its code
+# then runs the same wherever the linker puts it (.cwasm or executable).
+for jobs in 1 4; do
+  WAOT_MIN_PARTITION_BYTES=1 "$waot" compile -j $jobs --emit asm "$wasm" -o "$work/many-$jobs.s"
+  unaligned=$(awk '/^\t\.p2align/ { align = $2 } /^"wasm:func[0-9]+":/ {
+                     total++; if (align != "6,") print $0 } /^"wasm:func[0-9]+":/ { align = "" }
+                   END { if (total < '"$count"') print "only " total " functions" }' \
+                "$work/many-$jobs.s")
+  [ -z "$unaligned" ]
+  check "functions aligned (-j $jobs)" "not on a 64-byte boundary: $unaligned" $?
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
