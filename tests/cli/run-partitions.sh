@@ -132,8 +132,8 @@ check "two partitioned objects" "$(cat "$work/ab.log" 2>/dev/null)" $?
 # then runs the same wherever the linker puts it (.cwasm or executable).
 for jobs in 1 4; do
   WAOT_MIN_PARTITION_BYTES=1 "$waot" compile -j $jobs --emit asm "$wasm" -o "$work/many-$jobs.s"
-  unaligned=$(awk '/^\t\.p2align/ { align = $2 } /^"wasm:func[0-9]+":/ {
-                     total++; if (align != "6,") print $0 } /^"wasm:func[0-9]+":/ { align = "" }
+  unaligned=$(awk '/^\t\.p2align/ { align = $2 }
+                   /^"wasm:func[0-9]+":/ { total++; if (align != "6,") print $0; align = "" }
                    END { if (total < '"$count"') print "only " total " functions" }' \
                 "$work/many-$jobs.s")
   [ -z "$unaligned" ]
