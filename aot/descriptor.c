@@ -268,6 +268,7 @@ static LLVMValueRef descriptor_host_adapter(descriptor_builder *d, uint32_t type
     snprintf(name, sizeof name, "waot:host_adapter%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, lm->func_types[type_index]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    lower_use_wasm_convention(lm, fn);
     lower_place_code(lm, fn);
     lower_func f = {.lm = lm, .fn = fn, .func_index = UINT32_MAX};
     LLVMPositionBuilderAtEnd(lm->b, LLVMAppendBasicBlockInContext(lm->llvm, fn, "entry"));

@@ -18,10 +18,12 @@
  *    aot_header_export_symbol) with the runtime's call sequence
  *    (WAOT_STATIC_CALL_SEQUENCE in waot_static.h): the arguments bound to
  *    their System V registers, everything else clobbered, the trap (if any)
- *    in %r11 afterwards.  Signatures whose values do not all fit in
- *    argument registers (several results, v128, more than five integer or
- *    eight float parameters) and re-exported imports go through the type's
- *    trampoline (waot_static_call) instead.
+ *    in %r11 afterwards.  Compiled code's convention (lower.h) puts the
+ *    context in %r13 and the parameters where System V puts them.
+ *    Signatures whose values do not all fit in argument registers (several
+ *    results, v128, more than six integer or eight float parameters) and
+ *    re-exported imports go through the type's trampoline
+ *    (waot_static_call) instead.
  */
 #include "header.h"
 
@@ -345,10 +347,12 @@ static void header_imports(header_writer *w)
             n, n, n, n, n);
 }
 
-/* The System V registers the call sequence passes values in. */
+/* The System V registers the call sequence passes parameters in; the
+ * context goes in HEADER_CTX_REGISTER. */
 static const char *const header_int_registers[] = {"rdi", "rsi", "rdx", "rcx", "r8", "r9"};
 static const char *const header_all_int_registers[] = {
     "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r12", "r13", "r14", "r15"};
+#define HEADER_CTX_REGISTER "r13"
 #define HEADER_INT_ALL (sizeof header_all_int_registers / sizeof *header_all_int_registers)
 #define HEADER_XMM_ARGS 8
 #define HEADER_XMM_ALL 16
@@ -367,8 +371,7 @@ static bool header_is_float(aot_valtype t)
 }
 
 /* Whether a wrapper can call function `func` with the call sequence: a
- * defined function whose values all travel in registers (the context takes
- * the first integer one). */
+ * defined function whose values all travel in registers. */
 static bool header_direct(const aot_module *m, uint32_t func)
 {
     if (func < m->imported_func_count)
@@ -376,7 +379,7 @@ static bool header_direct(const aot_module *m, uint32_t func)
     const aot_functype *t = &m->types[m->funcs[func].type_index];
     if (t->result_count > 1 || (t->result_count == 1 && t->results[0] == AOT_VT_V128))
         return false;
-    uint32_t ints = 1, floats = 0;
+    uint32_t ints = 0, floats = 0;
     for (uint32_t i = 0; i < t->param_count; i++) {
         if (t->params[i] == AOT_VT_V128)
             return false;
@@ -401,10 +404,10 @@ static void header_direct_body(header_writer *w, const aot_functype *t, const ch
     size_t len = (size_t)snprintf(operands, sizeof operands, "\"=r\"(trap)");
 
     fputs("    waot_abi_context *ctx = waot_static_context(&instance->rt);\n", f);
-    fputs("    register uint64_t rdi __asm__(\"rdi\") = (uintptr_t)ctx;\n", f);
-    header_mark_int_used(int_used, "rdi");
-    len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(rdi)");
-    uint32_t ints = 1, floats = 0;
+    fputs("    register uint64_t ctx_reg __asm__(\"" HEADER_CTX_REGISTER "\") = (uintptr_t)ctx;\n", f);
+    header_mark_int_used(int_used, HEADER_CTX_REGISTER);
+    len += (size_t)snprintf(operands + len, sizeof operands - len, ", \"+r\"(ctx_reg)");
+    uint32_t ints = 0, floats = 0;
     for (uint32_t p = 0; p < t->param_count; p++) {
         aot_valtype type = t->params[p];
         if (header_is_float(type)) {

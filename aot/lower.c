@@ -4,7 +4,8 @@
  * reading its instructions and handing each to its family's file.  Also the
  * small helpers every family uses (context loads, traps, intrinsics).
  *
- * Every function takes the instance context as its first parameter.  A
+ * Every function takes the instance context as its first parameter, in
+ * compiled code's calling convention (lower_use_wasm_convention).  A
  * function's per-body state lives in an arena reset after each body.
  */
 #include "lower.h"
@@ -97,6 +98,7 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
     lm->kind_cold = LLVMGetEnumAttributeKindForName("cold", 4);
     lm->kind_noreturn = LLVMGetEnumAttributeKindForName("noreturn", 8);
     lm->kind_nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    lm->kind_swiftself = LLVMGetEnumAttributeKindForName("swiftself", 9);
     lm->kind_dereferenceable = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
     lm->md_invariant_load = LLVMGetMDKindIDInContext(llvm, "invariant.load", 14);
     lm->md_dereferenceable = LLVMGetMDKindIDInContext(llvm, "dereferenceable", 15);
@@ -126,6 +128,7 @@ bool lower_init_module(lower_module *lm, const aot_module *m, LLVMContextRef llv
          * same interp loop ran 12% apart in a .cwasm and in a `waot build`
          * executable at 16-byte alignment. */
         LLVMSetAlignment(fn, AOT_FUNCTION_ALIGNMENT);
+        lower_use_wasm_convention(lm, fn);
         /* A frame larger than the guard page must touch it page by page, so
          * the prologue's limit check and the guard catch every overflow. */
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -147,6 +150,12 @@ void lower_place_code(lower_module *lm, LLVMValueRef fn)
                             LLVMCreateStringAttribute(lm->llvm, "frame-pointer", 13, "all", 3));
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(lm->llvm, "disable-tail-calls", 18, "true", 4));
+}
+
+void lower_use_wasm_convention(lower_module *lm, LLVMValueRef fn)
+{
+    LLVMSetFunctionCallConv(fn, LLVMSwiftCallConv);
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(lm->llvm, lm->kind_swiftself, 0));
 }
 
 void lower_dispose_module(lower_module *lm)

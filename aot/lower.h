@@ -47,7 +47,7 @@ typedef struct lower_module {
                                 * is ctx->private_globals[index] (waot_abi.h) */
     LLVMTypeRef trap_fn_type;  /* void (ptr, i32), noreturn */
     bool interruptible;        /* poll ctx->interrupt at function entries and loop heads */
-    unsigned kind_cold, kind_noreturn, kind_nounwind, kind_dereferenceable;
+    unsigned kind_cold, kind_noreturn, kind_nounwind, kind_dereferenceable, kind_swiftself;
     unsigned md_invariant_load, md_dereferenceable; /* metadata kinds */
 } lower_module;
 
@@ -94,6 +94,15 @@ void lower_dispose_module(lower_module *lm);
 /* Puts generated function `fn` in the code section, with the attributes
  * all compiled code has (nounwind, frame pointers). */
 void lower_place_code(lower_module *lm, LLVMValueRef fn);
+/* Gives `fn`, a function wasm code calls (a wasm function or a host
+ * adapter), compiled code's calling convention: LLVM's Swift convention
+ * with the context (or closure) as its `swiftself` parameter, in %r13.
+ * %r13 is callee-saved, so a caller that passes its own context on, as
+ * nearly every call does, finds it still there afterwards, instead of
+ * parking it in another callee-saved register around each call and moving
+ * it back for the next.  The other parameters and the results travel in
+ * the System V registers.  lower_call_values makes its calls the same way. */
+void lower_use_wasm_convention(lower_module *lm, LLVMValueRef fn);
 /* Declares every defined function; then lowers the bodies [first, end). */
 bool lower_functions(lower_module *lm, uint32_t first, uint32_t end);
 

@@ -26,6 +26,9 @@ bool lower_call_values(lower_func *f, const aot_functype *type, LLVMTypeRef fn_t
     /* Recursion must use the stack: turning it into a loop would make
      * unbounded recursion spin instead of trapping "call stack exhausted". */
     LLVMSetTailCallKind(result, LLVMTailCallKindNoTail);
+    LLVMSetInstructionCallConv(result, LLVMSwiftCallConv);
+    LLVMAddCallSiteAttribute(result, 1,
+                             LLVMCreateEnumAttribute(lm->llvm, lm->kind_swiftself, 0));
     if (type->result_count == 1) {
         out[0] = result;
     } else {

@@ -6,6 +6,13 @@
  *    argument, and the structures it points to (memories, tables, globals,
  *    function references).  The compiler reads fields at offsetof() of these
  *    structs, so the two sides cannot disagree;
+ *  - how compiled code is called: every `code` pointer below (a wasm
+ *    function or a host adapter) takes LLVM's Swift convention, its first
+ *    argument, the context (a closure for an adapter), in %r13 as Swift's
+ *    `self`, the wasm parameters and results in the System V registers.
+ *    C reaches it through the trampolines, or as a function declared
+ *    __attribute__((swiftcall)) with __attribute__((swift_context)) on the
+ *    context (clang);
  *  - the runtime entry points compiled code calls (through the context, so a
  *    precompiled module has no undefined symbols and loads anywhere);
  *  - the module descriptor a precompiled module exports as the data symbol
@@ -23,7 +30,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 4u
+#define WAOT_ABI_VERSION 5u
 /* "waot" little-endian: the first field of every module descriptor. */
 #define WAOT_ABI_MAGIC 0x746f6177u
 #define WAOT_ABI_MODULE_SYMBOL "waot_compiled_module"

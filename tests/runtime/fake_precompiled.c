@@ -43,12 +43,16 @@
 
 typedef int32_t unaligned_i32 __attribute__((aligned(1), may_alias));
 
-static int32_t fake_load(waot_abi_context *ctx, int32_t addr)
+/* Compiled code's calling convention (waot_abi.h). */
+#define FAKE_CC __attribute__((swiftcall))
+#define FAKE_CTX __attribute__((swift_context))
+
+FAKE_CC static int32_t fake_load(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr);
 }
 
-static int32_t fake_answer(waot_abi_context *ctx)
+FAKE_CC static int32_t fake_answer(FAKE_CTX waot_abi_context *ctx)
 {
     return 42;
 }
@@ -56,13 +60,13 @@ static int32_t fake_answer(waot_abi_context *ctx)
 static void fake_trampoline_i_i(void *code, void *ctx, const waot_value *args,
                                 waot_value *results)
 {
-    results[0].of.i32 = ((int32_t (*)(void *, int32_t))code)(ctx, args[0].of.i32);
+    results[0].of.i32 = ((FAKE_CC int32_t (*)(FAKE_CTX void *, int32_t))code)(ctx, args[0].of.i32);
 }
 
 static void fake_trampoline_v_i(void *code, void *ctx, const waot_value *args,
                                 waot_value *results)
 {
-    results[0].of.i32 = ((int32_t (*)(void *))code)(ctx);
+    results[0].of.i32 = ((FAKE_CC int32_t (*)(FAKE_CTX void *))code)(ctx);
 }
 
 static const uint8_t fake_types_i_i[] = {WAOT_ABI_I32, WAOT_ABI_I32};

@@ -74,13 +74,13 @@ FAKE_WASM static void tramp_never(void *code, void *ctx, const waot_value *args,
     abort();
 }
 
-FAKE_WASM static void adapter_v_v(void *ctx)
+FAKE_WASM FAKE_CC static void adapter_v_v(FAKE_CTX void *ctx)
 {
     waot_abi_host_closure *closure = ctx;
     closure->fn(closure, NULL, NULL);
 }
 
-FAKE_WASM static int32_t adapter_v_i(void *ctx)
+FAKE_WASM FAKE_CC static int32_t adapter_v_i(FAKE_CTX void *ctx)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value results[1];
@@ -88,14 +88,14 @@ FAKE_WASM static int32_t adapter_v_i(void *ctx)
     return results[0].i32;
 }
 
-FAKE_WASM static void adapter_i_v(void *ctx, int32_t a)
+FAKE_WASM FAKE_CC static void adapter_i_v(FAKE_CTX void *ctx, int32_t a)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[1] = {{.i32 = a}};
     closure->fn(closure, args, NULL);
 }
 
-FAKE_WASM static int32_t adapter_i_i(void *ctx, int32_t a)
+FAKE_WASM FAKE_CC static int32_t adapter_i_i(FAKE_CTX void *ctx, int32_t a)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[1] = {{.i32 = a}}, results[1];
@@ -103,14 +103,14 @@ FAKE_WASM static int32_t adapter_i_i(void *ctx, int32_t a)
     return results[0].i32;
 }
 
-FAKE_WASM static void adapter_ii_v(void *ctx, int32_t a, int32_t b)
+FAKE_WASM FAKE_CC static void adapter_ii_v(FAKE_CTX void *ctx, int32_t a, int32_t b)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[2] = {{.i32 = a}, {.i32 = b}};
     closure->fn(closure, args, NULL);
 }
 
-FAKE_WASM static int32_t adapter_ii_i(void *ctx, int32_t a, int32_t b)
+FAKE_WASM FAKE_CC static int32_t adapter_ii_i(FAKE_CTX void *ctx, int32_t a, int32_t b)
 {
     waot_abi_host_closure *closure = ctx;
     waot_abi_value args[2] = {{.i32 = a}, {.i32 = b}}, results[1];
@@ -141,7 +141,7 @@ const waot_abi_functype fake_types[FAKE_TYPE_COUNT] = {
     [FAKE_T_D_D] = {1, 1, types_dd, tramp_never, (void *)adapter_never},
 };
 
-FAKE_WASM int32_t fake_call_ref_i_i(waot_abi_context *ctx, const waot_abi_funcref *ref,
+FAKE_WASM FAKE_CC int32_t fake_call_ref_i_i(FAKE_CTX waot_abi_context *ctx, const waot_abi_funcref *ref,
                                     int32_t a)
 {
     /* What compiled code does before calling through a reference; a host

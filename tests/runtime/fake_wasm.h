@@ -27,6 +27,12 @@
     __attribute__((section("waot_fake_wasm"), noinline, used,                                 \
                    no_sanitize("address", "undefined")))
 
+/* Compiled code's calling convention (waot_abi.h), for fake wasm functions
+ * and host adapters: FAKE_CC on the function, FAKE_CTX on its first
+ * parameter (the context, or an adapter's closure). */
+#define FAKE_CC __attribute__((swiftcall))
+#define FAKE_CTX __attribute__((swift_context))
+
 /* Registers the fake wasm section as wasm code (idempotent). */
 void fake_register_wasm_code(void);
 
@@ -55,17 +61,18 @@ enum {
 extern const waot_abi_functype fake_types[FAKE_TYPE_COUNT];
 
 /* Signatures of fake wasm functions, for calls through references. */
-typedef void (*fake_fn_v_v)(void *ctx);
-typedef int32_t (*fake_fn_v_i)(void *ctx);
-typedef void (*fake_fn_i_v)(void *ctx, int32_t a);
-typedef int32_t (*fake_fn_i_i)(void *ctx, int32_t a);
-typedef void (*fake_fn_ii_v)(void *ctx, int32_t a, int32_t b);
-typedef int32_t (*fake_fn_ii_i)(void *ctx, int32_t a, int32_t b);
-typedef void (*fake_fn_iii_v)(void *ctx, int32_t a, int32_t b, int32_t c);
+typedef FAKE_CC void (*fake_fn_v_v)(FAKE_CTX void *ctx);
+typedef FAKE_CC int32_t (*fake_fn_v_i)(FAKE_CTX void *ctx);
+typedef FAKE_CC void (*fake_fn_i_v)(FAKE_CTX void *ctx, int32_t a);
+typedef FAKE_CC int32_t (*fake_fn_i_i)(FAKE_CTX void *ctx, int32_t a);
+typedef FAKE_CC void (*fake_fn_ii_v)(FAKE_CTX void *ctx, int32_t a, int32_t b);
+typedef FAKE_CC int32_t (*fake_fn_ii_i)(FAKE_CTX void *ctx, int32_t a, int32_t b);
+typedef FAKE_CC void (*fake_fn_iii_v)(FAKE_CTX void *ctx, int32_t a, int32_t b, int32_t c);
 
 /* Calls function `index` of the context the way compiled code calls an
  * import: the caller's stack limit copied into the callee's ctx first. */
-int32_t fake_call_ref_i_i(waot_abi_context *ctx, const waot_abi_funcref *ref, int32_t a);
+FAKE_CC int32_t fake_call_ref_i_i(FAKE_CTX waot_abi_context *ctx, const waot_abi_funcref *ref,
+                                  int32_t a);
 
 /* API helpers that fail the current test on error. */
 waot_module *fake_module(const waot_abi_module *descriptor);

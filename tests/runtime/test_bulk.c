@@ -12,67 +12,67 @@ enum { B_A, B_B, B_M_INIT, B_M_INIT_ACTIVE, B_D_DROP, B_T_INIT,
        B_T_INIT_DECLARED, B_E_DROP, B_T_COPY, B_T_COPY_ACROSS, B_T_GROW, B_T_FILL, B_LOAD8,
        B_T_GET, B_T_SIZE };
 
-FAKE_WASM static int32_t bulk_a(waot_abi_context *ctx) { return 1; }
-FAKE_WASM static int32_t bulk_b(waot_abi_context *ctx) { return 2; }
+FAKE_WASM FAKE_CC static int32_t bulk_a(FAKE_CTX waot_abi_context *ctx) { return 1; }
+FAKE_WASM FAKE_CC static int32_t bulk_b(FAKE_CTX waot_abi_context *ctx) { return 2; }
 
-FAKE_WASM static void bulk_m_init(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_m_init(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->memory_init(ctx, 0, 0, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
-FAKE_WASM static void bulk_m_init_active(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_m_init_active(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->memory_init(ctx, 0, 1, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
-FAKE_WASM static void bulk_d_drop(waot_abi_context *ctx, int32_t segment)
+FAKE_WASM FAKE_CC static void bulk_d_drop(FAKE_CTX waot_abi_context *ctx, int32_t segment)
 {
     ctx->runtime->data_drop(ctx, (uint32_t)segment);
 }
 
-FAKE_WASM static void bulk_t_init(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_t_init(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->table_init(ctx, 0, 0, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
-FAKE_WASM static void bulk_t_init_declared(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_t_init_declared(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->table_init(ctx, 0, 1, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
-FAKE_WASM static void bulk_e_drop(waot_abi_context *ctx, int32_t segment)
+FAKE_WASM FAKE_CC static void bulk_e_drop(FAKE_CTX waot_abi_context *ctx, int32_t segment)
 {
     ctx->runtime->elem_drop(ctx, (uint32_t)segment);
 }
 
-FAKE_WASM static void bulk_t_copy(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_t_copy(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->table_copy(ctx, 0, 0, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
 /* table 1 <- table 0 */
-FAKE_WASM static void bulk_t_copy_across(waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_t_copy_across(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t s, int32_t n)
 {
     ctx->runtime->table_copy(ctx, 1, 0, (uint32_t)d, (uint32_t)s, (uint32_t)n);
 }
 
-FAKE_WASM static int32_t bulk_t_grow(waot_abi_context *ctx, int32_t delta)
+FAKE_WASM FAKE_CC static int32_t bulk_t_grow(FAKE_CTX waot_abi_context *ctx, int32_t delta)
 {
     return ctx->runtime->table_grow(ctx, 0, &ctx->funcs[B_A], (uint32_t)delta);
 }
 
-FAKE_WASM static void bulk_t_fill(waot_abi_context *ctx, int32_t d, int32_t n)
+FAKE_WASM FAKE_CC static void bulk_t_fill(FAKE_CTX waot_abi_context *ctx, int32_t d, int32_t n)
 {
     ctx->runtime->table_fill(ctx, 0, (uint32_t)d, &ctx->funcs[B_B], (uint32_t)n);
 }
 
-FAKE_WASM static int32_t bulk_load8(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t bulk_load8(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return ctx->memory0_base[(uint32_t)addr];
 }
 
 /* Which function table 0 holds at i: 0 null, 1 a, 2 b, -1 out of range. */
-FAKE_WASM static int32_t bulk_t_get(waot_abi_context *ctx, int32_t i)
+FAKE_WASM FAKE_CC static int32_t bulk_t_get(FAKE_CTX waot_abi_context *ctx, int32_t i)
 {
     waot_abi_table *t = ctx->tables[0];
     if ((uint32_t)i >= t->size)
@@ -88,7 +88,7 @@ FAKE_WASM static int32_t bulk_t_get(waot_abi_context *ctx, int32_t i)
     return ((fake_fn_v_i)e->code)(e->ctx);
 }
 
-FAKE_WASM static int32_t bulk_t_size(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t bulk_t_size(FAKE_CTX waot_abi_context *ctx)
 {
     return (int32_t)ctx->tables[0]->size;
 }

@@ -13,13 +13,13 @@ typedef int32_t unaligned_i32 __attribute__((aligned(1), may_alias));
 
 /* ---- Module "A": exports a memory, a table, globals and functions ---- */
 
-FAKE_WASM static int32_t ex_get_g(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t ex_get_g(FAKE_CTX waot_abi_context *ctx)
 {
     return ctx->globals[0]->i32;
 }
 
 /* call_indirect of type [] -> [i32] through table 0, with its three checks. */
-FAKE_WASM static int32_t ex_call_table(waot_abi_context *ctx, int32_t index)
+FAKE_WASM FAKE_CC static int32_t ex_call_table(FAKE_CTX waot_abi_context *ctx, int32_t index)
 {
     waot_abi_table *table = ctx->tables[0];
     if ((uint32_t)index >= table->size)
@@ -33,17 +33,17 @@ FAKE_WASM static int32_t ex_call_table(waot_abi_context *ctx, int32_t index)
     return ((fake_fn_v_i)ref->code)(ref->ctx);
 }
 
-FAKE_WASM static int32_t ex_load(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t ex_load(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr);
 }
 
-FAKE_WASM static int32_t ex_seven(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t ex_seven(FAKE_CTX waot_abi_context *ctx)
 {
     return 7;
 }
 
-FAKE_WASM static int32_t ex_grow(waot_abi_context *ctx, int32_t delta)
+FAKE_WASM FAKE_CC static int32_t ex_grow(FAKE_CTX waot_abi_context *ctx, int32_t delta)
 {
     return ctx->runtime->memory_grow(ctx, 0, (uint32_t)delta);
 }
@@ -85,21 +85,21 @@ static const waot_abi_module ex_module = {
 
 enum { IM_SEVEN, IM_ADD, IM_EIGHT, IM_ADD_VIA_HOST, IM_SET_G };
 
-FAKE_WASM static int32_t im_eight(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t im_eight(FAKE_CTX waot_abi_context *ctx)
 {
     const waot_abi_funcref *seven = &ctx->funcs[IM_SEVEN];
     waot_abi_pass_stack_limit(seven->ctx, ctx->stack_limit);
     return ((fake_fn_v_i)seven->code)(seven->ctx) + 1;
 }
 
-FAKE_WASM static int32_t im_add_via_host(waot_abi_context *ctx, int32_t a, int32_t b)
+FAKE_WASM FAKE_CC static int32_t im_add_via_host(FAKE_CTX waot_abi_context *ctx, int32_t a, int32_t b)
 {
     const waot_abi_funcref *add = &ctx->funcs[IM_ADD];
     waot_abi_pass_stack_limit(add->ctx, ctx->stack_limit);
     return ((fake_fn_ii_i)add->code)(add->ctx, a, b);
 }
 
-FAKE_WASM static void im_set_g(waot_abi_context *ctx, int32_t value)
+FAKE_WASM FAKE_CC static void im_set_g(FAKE_CTX waot_abi_context *ctx, int32_t value)
 {
     ctx->globals[0]->i32 = value;
 }
@@ -455,7 +455,7 @@ Test(link, later_definitions_shadow_earlier_ones)
 
 /* ---- Failed instantiation: effects stay (linking.wast) ---- */
 
-FAKE_WASM static int32_t fail_nine(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t fail_nine(FAKE_CTX waot_abi_context *ctx)
 {
     return 9;
 }
@@ -558,12 +558,12 @@ Test(link, failed_data_segment_keeps_earlier_writes)
 
 /* ---- Start functions ---- */
 
-FAKE_WASM static void start_store(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static void start_store(FAKE_CTX waot_abi_context *ctx)
 {
     *(volatile unaligned_i32 *)(ctx->memory0_base + 300) = 0x5a5a;
 }
 
-FAKE_WASM static void start_trap(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static void start_trap(FAKE_CTX waot_abi_context *ctx)
 {
     *(volatile unaligned_i32 *)(ctx->memory0_base + 304) = 0x1234;
     ctx->runtime->trap(ctx, WAOT_TRAP_UNREACHABLE);

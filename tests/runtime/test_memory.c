@@ -16,28 +16,28 @@
 /* Wasm accesses need no alignment. */
 typedef int32_t unaligned_i32 __attribute__((aligned(1), may_alias));
 
-FAKE_WASM static int32_t mem_load(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t mem_load(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr);
 }
 
-FAKE_WASM static void mem_store(waot_abi_context *ctx, int32_t addr, int32_t value)
+FAKE_WASM FAKE_CC static void mem_store(FAKE_CTX waot_abi_context *ctx, int32_t addr, int32_t value)
 {
     *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr) = value;
 }
 
 /* A load with the largest static offset: base + 0xffffffff + 0xfffffff0. */
-FAKE_WASM static int32_t mem_load_far(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t mem_load_far(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint64_t)(uint32_t)addr + 0xfffffff0u);
 }
 
-FAKE_WASM static int32_t mem_grow(waot_abi_context *ctx, int32_t delta)
+FAKE_WASM FAKE_CC static int32_t mem_grow(FAKE_CTX waot_abi_context *ctx, int32_t delta)
 {
     return ctx->runtime->memory_grow(ctx, 0, (uint32_t)delta);
 }
 
-FAKE_WASM static int32_t mem_size(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t mem_size(FAKE_CTX waot_abi_context *ctx)
 {
     return (int32_t)(ctx->memories[0]->size / 65536);
 }

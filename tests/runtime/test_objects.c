@@ -29,52 +29,52 @@ enum {
     OBJ_CALL_PEEK,
 };
 
-FAKE_WASM static int32_t obj_grow(waot_abi_context *ctx, int32_t delta)
+FAKE_WASM FAKE_CC static int32_t obj_grow(FAKE_CTX waot_abi_context *ctx, int32_t delta)
 {
     return ctx->runtime->memory_grow(ctx, 0, (uint32_t)delta);
 }
 
-FAKE_WASM static int32_t obj_load(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t obj_load(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr);
 }
 
-FAKE_WASM static void obj_store(waot_abi_context *ctx, int32_t addr, int32_t value)
+FAKE_WASM FAKE_CC static void obj_store(FAKE_CTX waot_abi_context *ctx, int32_t addr, int32_t value)
 {
     *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr) = value;
 }
 
-FAKE_WASM static int32_t obj_get_g(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t obj_get_g(FAKE_CTX waot_abi_context *ctx)
 {
     return ctx->globals[0]->i32;
 }
 
-FAKE_WASM static void obj_set_g(waot_abi_context *ctx, int32_t value)
+FAKE_WASM FAKE_CC static void obj_set_g(FAKE_CTX waot_abi_context *ctx, int32_t value)
 {
     ctx->globals[0]->i32 = value;
 }
 
-FAKE_WASM static int32_t obj_seven(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int32_t obj_seven(FAKE_CTX waot_abi_context *ctx)
 {
     return 7;
 }
 
 /* Only their types matter: no test calls them. */
-FAKE_WASM static int64_t obj_wide(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static int64_t obj_wide(FAKE_CTX waot_abi_context *ctx)
 {
     return INT64_MIN;
 }
 
-FAKE_WASM static double obj_halve(waot_abi_context *ctx, double x)
+FAKE_WASM FAKE_CC static double obj_halve(FAKE_CTX waot_abi_context *ctx, double x)
 {
     return x / 2;
 }
 
-FAKE_WASM static void obj_nothing(waot_abi_context *ctx)
+FAKE_WASM FAKE_CC static void obj_nothing(FAKE_CTX waot_abi_context *ctx)
 {
 }
 
-FAKE_WASM static int32_t obj_call_peek(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t obj_call_peek(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     const waot_abi_funcref *peek = &ctx->funcs[OBJ_PEEK];
     waot_abi_pass_stack_limit(peek->ctx, ctx->stack_limit);

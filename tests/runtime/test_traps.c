@@ -36,13 +36,13 @@ enum { F_HOST, F_OUTER, F_INNER, F_RECURSE, F_RECURSE_UNCHECKED, F_WASM_NULL, F_
        F_SPIN, F_LOAD };
 
 /* outer(x) = host(x) + 1 */
-FAKE_WASM static int32_t trap_outer(waot_abi_context *ctx, int32_t x)
+FAKE_WASM FAKE_CC static int32_t trap_outer(FAKE_CTX waot_abi_context *ctx, int32_t x)
 {
     return fake_call_ref_i_i(ctx, &ctx->funcs[F_HOST], x) + 1;
 }
 
 /* inner(x) = 2x; traps (unreachable) for 0. */
-FAKE_WASM static int32_t trap_inner(waot_abi_context *ctx, int32_t x)
+FAKE_WASM FAKE_CC static int32_t trap_inner(FAKE_CTX waot_abi_context *ctx, int32_t x)
 {
     if (x == 0)
         ctx->runtime->trap(ctx, WAOT_TRAP_UNREACHABLE);
@@ -51,7 +51,7 @@ FAKE_WASM static int32_t trap_inner(waot_abi_context *ctx, int32_t x)
 
 /* Endless recursion through the function table, with the prologue check
  * compiled code has. */
-FAKE_WASM static int32_t trap_recurse(waot_abi_context *ctx, int32_t depth)
+FAKE_WASM FAKE_CC static int32_t trap_recurse(FAKE_CTX waot_abi_context *ctx, int32_t depth)
 {
     if ((uintptr_t)__builtin_frame_address(0) < ctx->stack_limit)
         ctx->runtime->trap(ctx, WAOT_TRAP_STACK_EXHAUSTED);
@@ -62,7 +62,7 @@ FAKE_WASM static int32_t trap_recurse(waot_abi_context *ctx, int32_t depth)
 }
 
 /* The same without the check: only the guard page stops it. */
-FAKE_WASM static int32_t trap_recurse_unchecked(waot_abi_context *ctx, int32_t depth)
+FAKE_WASM FAKE_CC static int32_t trap_recurse_unchecked(FAKE_CTX waot_abi_context *ctx, int32_t depth)
 {
     volatile char frame[256];
     frame[depth & 255] = (char)depth;
@@ -71,19 +71,19 @@ FAKE_WASM static int32_t trap_recurse_unchecked(waot_abi_context *ctx, int32_t d
 }
 
 /* Wasm code faulting outside any linear memory: a runtime bug, not a trap. */
-FAKE_WASM static int32_t trap_wasm_null(waot_abi_context *ctx, int32_t x)
+FAKE_WASM FAKE_CC static int32_t trap_wasm_null(FAKE_CTX waot_abi_context *ctx, int32_t x)
 {
     int32_t *volatile pointer = (int32_t *)(uintptr_t)16;
     return *pointer + x;
 }
 
-FAKE_WASM static void trap_code(waot_abi_context *ctx, int32_t code)
+FAKE_WASM FAKE_CC static void trap_code(FAKE_CTX waot_abi_context *ctx, int32_t code)
 {
     ctx->runtime->trap(ctx, (uint32_t)code);
 }
 
 /* Some work for the threads test: sum of i*x for i < 1000. */
-FAKE_WASM static int32_t trap_spin(waot_abi_context *ctx, int32_t x)
+FAKE_WASM FAKE_CC static int32_t trap_spin(FAKE_CTX waot_abi_context *ctx, int32_t x)
 {
     volatile int32_t sum = 0;
     for (int32_t i = 0; i < 1000; i++)
@@ -91,7 +91,7 @@ FAKE_WASM static int32_t trap_spin(waot_abi_context *ctx, int32_t x)
     return sum;
 }
 
-FAKE_WASM static int32_t trap_load(waot_abi_context *ctx, int32_t addr)
+FAKE_WASM FAKE_CC static int32_t trap_load(FAKE_CTX waot_abi_context *ctx, int32_t addr)
 {
     return *(volatile unaligned_i32 *)(ctx->memory0_base + (uint32_t)addr);
 }
