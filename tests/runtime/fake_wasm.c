@@ -9,7 +9,7 @@
 #include "fake_wasm.h"
 
 #include <criterion/criterion.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "module_internal.h"
@@ -26,11 +26,24 @@ FAKE_WASM void fake_wasm_placeholder(void)
 {
 }
 
+static bool fake_wasm_code_registered;
+
+static void fake_register_once(void)
+{
+    fake_wasm_code_registered =
+        waot_rt_code_range_register(__start_waot_fake_wasm, __stop_waot_fake_wasm);
+}
+
+/* pthread_once, not a flag: a thread that finds the flag set before the
+ * first one has registered would run fake code the fault handler does not
+ * know yet, and its out-of-bounds load would crash the test instead of
+ * trapping (traps_on_one_thread_leave_others_running, several threads
+ * setting up at once, crashed about one run in ten). */
 void fake_register_wasm_code(void)
 {
-    static atomic_bool registered;
-    if (!atomic_exchange(&registered, true))
-        cr_assert(waot_rt_code_range_register(__start_waot_fake_wasm, __stop_waot_fake_wasm));
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, fake_register_once);
+    cr_assert(fake_wasm_code_registered);
 }
 
 FAKE_WASM static void tramp_v_v(void *code, void *ctx, const waot_value *args, waot_value *results)
