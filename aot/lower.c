@@ -144,8 +144,9 @@ void lower_place_code(lower_module *lm, LLVMValueRef fn)
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateEnumAttribute(lm->llvm, lm->kind_nounwind, 0));
     /* A trap finds the host's call by climbing frame records (the
-     * runtime's entry.c): every frame of compiled code keeps one, and no
-     * call replaces its caller's frame. */
+     * runtime's entry.c): every frame of compiled code keeps one (but a
+     * leaf that can neither trap nor call, lower_control_begin_function),
+     * and no call replaces its caller's frame. */
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(lm->llvm, "frame-pointer", 13, "all", 3));
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
