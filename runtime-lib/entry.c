@@ -4,12 +4,14 @@
  * An entry costs nothing beyond its call sequence (WAOT_STATIC_CALL_SEQUENCE):
  * the work happens only when a trap unwinds.  Then a walk over frame
  * records ([0] the caller's record, [1] the return address; compiled code,
- * its trampolines and adapters, and this runtime all keep frame pointers)
- * finds the first wasm frame the host called: the last record, climbing
- * from the trap, whose return address is outside compiled code.  That
- * address must be an entry sequence's marker (xor %r11d, %r11d); the trap
- * resumes just past it with the stack pointer the call left, the frame
- * pointer the wasm function saved, and the trap in %r11.  Every other
+ * its trampolines and adapters, and this runtime all keep frame pointers,
+ * except compiled leaves that can neither trap nor call, which never start
+ * a walk with %rbp changed: aot/lower_control.c) finds the first wasm frame
+ * the host called: the last record, climbing from the trap, whose return
+ * address is outside compiled code.  That address must be an entry
+ * sequence's marker (xor %r11d, %r11d); the trap resumes just past it with
+ * the stack pointer the call left, the frame pointer the wasm function
+ * saved, and the trap in %r11.  Every other
  * register is the call sequence's clobber, so nothing else needs restoring,
  * and nested host->wasm->host->wasm calls each stop at their own entry.
  *
