@@ -12,15 +12,7 @@ mkdir -p "$work"
 wasm=$work/frames.wasm
 "$wat2wasm" "$src" -o "$wasm" || exit 1
 
-passed=0 failed=0
-check() { # name, condition text, result (0: pass)
-  if [ "$3" -eq 0 ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-  fi
-}
+. "$(dirname "$0")/checks.sh"
 
 # The functions in frames.wat's order (function index = position).
 functions=(inert_mix inert_branches inert_loop inert_float loads divides truncates grows
@@ -55,15 +47,6 @@ for variant in O0 O2 interruptible; do
   done < <(frames "$work/frames-$variant.s")
 done
 
-expect() { # name, status, output, command...
-  local name=$1 status=$2 text=$3
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" -eq "$status" ] && [[ "$out" == *"$text"* ]]
-  check "$name" "expected status $status and '$text', got status $rc: $out" $?
-}
 for opt in -O0 -O2; do
   "$waot" compile "$opt" "$wasm" -o "$work/frames$opt.cwasm" || exit 1
   run=("$waot" run "$work/frames$opt.cwasm" --invoke)
@@ -82,5 +65,4 @@ for opt in -O0 -O2; do
   expect "unreachable $opt" 3 "unreachable" "${run[@]}" unreachable
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

@@ -53,15 +53,7 @@ count=48
 } > "$wat"
 "$wat2wasm" "$wat" -o "$wasm" || exit 1
 
-passed=0 failed=0
-check() { # name, condition text, result (0: pass)
-  if [ "$3" -eq 0 ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-  fi
-}
+. "$(dirname "$0")/checks.sh"
 
 "$waot" compile -j 1 --timings "$wasm" -o "$work/one.cwasm" 2> "$work/one.timings"
 check "compile -j 1" "status $?" $?
@@ -90,13 +82,6 @@ same "pick middle" pick $((count / 2)) -9
 same "store then call" poke 1000
 same "indirect out of range" pick $count 1
 
-expect() { # name, expected status, expected text, command...
-  local name=$1 status=$2 text=$3; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  [ "$rc" -eq "$status" ] && [[ "$out" == *"$text"* ]]
-  check "$name" "expected status $status and '$text', got status $rc: $out" $?
-}
 for module in one four; do
   expect "trap in the last partition ($module)" 3 "trap: integer divide by zero" \
     "$waot" run "$work/$module.cwasm" --invoke divide_late 0
@@ -140,5 +125,4 @@ for jobs in 1 4; do
   check "functions aligned (-j $jobs)" "not on a 64-byte boundary: $unaligned" $?
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary
